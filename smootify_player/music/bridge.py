@@ -1,0 +1,254 @@
+"""The Bridge: two composed bars between songs, the composer interface and the rule composer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .families import BASS, DRUMS, GUITAR, N_FAMILIES, PIANO, STRINGS
+from .key import Key
+
+__all__ = [
+    "BRIDGE_BARS",
+    "STEPS_PER_BAR",
+    "CONTEXT_BARS",
+    "BridgeNote",
+    "Bridge",
+    "BridgeContext",
+    "BridgeComposer",
+    "RuleComposer",
+    "make_composer",
+    "COMPOSERS",
+]
+
+log = logging.getLogger(__name__)
+
+BRIDGE_BARS = 2
+STEPS_PER_BAR = 16
+#: Bars of context handed to a composer on each side of the gap (zero-padded when short).
+CONTEXT_BARS = 4
+COMPOSERS = ("unet", "rule", "none")
+
+
+@dataclass(frozen=True)
+class BridgeNote:
+    """One note of a bridge on its step grid (16 steps a bar)."""
+
+    family: int
+    pitch: int
+    start: int
+    end: int
+    velocity: int
+
+
+@dataclass
+class Bridge:
+    """Two bars of notes composed to join song A to song B.
+
+    ``programs[f]`` is the GM program that family ``f`` plays in the bridge (``None`` when
+    the family is silent). Steps are 16ths of a 4/4 bar; the timeline turns them into time
+    with a tempo ramp from A's tempo to B's.
+    """
+
+    notes: list[BridgeNote]
+    programs: tuple[int | None, ...]
+    composer: str
+    n_bars: int = BRIDGE_BARS
+    timings_ms: float = 0.0
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_bars * STEPS_PER_BAR
+
+    def pianoroll(self) -> tuple[np.ndarray, np.ndarray]:
+        """(active, onset) bool arrays of shape (n_steps, 5, 128)."""
+        active = np.zeros((self.n_steps, N_FAMILIES, 128), bool)
+        onset = np.zeros_like(active)
+        for n in self.notes:
+            active[n.start:n.end, n.family, n.pitch] = True
+            onset[n.start, n.family, n.pitch] = True
+        return active, onset
+
+
+@dataclass
+class BridgeContext:
+    """What a composer sees: the bars of A before the exit and of B from the entry.
+
+    ``before_*`` hold A's last ``CONTEXT_BARS`` bars before the exit bar, ``after_*`` B's
+    first ``CONTEXT_BARS`` bars from the entry bar, each (CONTEXT_BARS*16, 5, 128) bool,
+    zero-padded on the far side when a song is short (``before_bars``/``after_bars`` say how
+    many bars are real). Programs and velocities are per family (None/0 where absent).
+    """
+
+    before_active: np.ndarray
+    before_onset: np.ndarray
+    after_active: np.ndarray
+    after_onset: np.ndarray
+    programs_a: tuple[int | None, ...]
+    programs_b: tuple[int | None, ...]
+    velocity_a: tuple[int, ...]
+    velocity_b: tuple[int, ...]
+    key_a: Key
+    key_b: Key
+    tempo_a: float
+    tempo_b: float
+    before_bars: int = CONTEXT_BARS
+    after_bars: int = CONTEXT_BARS
+    seed: int = 0
+    genre: str = ""
+
+    def bridge_programs(self) -> tuple[int | None, ...]:
+        """Program per family for the bridge: A's where A has the family, else B's."""
+        return tuple(a if a is not None else b for a, b in zip(self.programs_a, self.programs_b))
+
+    def velocity(self, family: int, frac: float) -> int:
+        """Velocity for ``family`` at fraction ``frac`` (0 = A side, 1 = B side) of the bridge."""
+        va, vb = self.velocity_a[family], self.velocity_b[family]
+        if not va:
+            va = vb
+        if not vb:
+            vb = va
+        v = (1 - frac) * (va or 80) + frac * (vb or 80)
+        return int(np.clip(round(v), 1, 127))
+
+
+@runtime_checkable
+class BridgeComposer(Protocol):
+    """Anything that composes a Bridge from a BridgeContext."""
+
+    name: str
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        """Compose the bridge for ``ctx``."""
+        ...
+
+
+def _last_bar(roll: np.ndarray, bars: int, first: bool) -> np.ndarray:
+    """The bar nearest the gap: last real bar of ``before`` or first bar of ``after``."""
+    if first:
+        return roll[:STEPS_PER_BAR]
+    return roll[-STEPS_PER_BAR:] if bars else roll[:0]
+
+
+def _register(active: np.ndarray, family: int, default: int) -> int:
+    pitches = np.nonzero(active[:, family, :].any(0))[0]
+    return int(np.median(pitches)) if len(pitches) else default
+
+
+def _triad(root: int, minor: bool) -> list[int]:
+    return [root % 12, (root + (3 if minor else 4)) % 12, (root + 7) % 12]
+
+
+def _voice(pcs: list[int], center: int, low: int = 28, high: int = 100) -> list[int]:
+    """Place each pitch class in the octave nearest ``center``."""
+    out = []
+    for pc in pcs:
+        p = center - ((center - pc) % 12)
+        if center - p > 6:
+            p += 12
+        out.append(int(np.clip(p, low, high)))
+    return sorted(set(out))
+
+
+class RuleComposer:
+    """Rule-based bridge: A's last drum and bass rhythms carry on while the harmony moves to B.
+
+    Bar 1 plays A's tonic chord, bar 2 the dominant of B's key (or B's tonic when the keys
+    agree), so B enters on a resolution. Pitched families keep A's rhythm (B's where A lacks
+    the family); strings hold whole-bar chords when they have no rhythm of their own.
+    """
+
+    name = "rule"
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        a_act = _last_bar(ctx.before_active, ctx.before_bars, first=False)
+        a_on = _last_bar(ctx.before_onset, ctx.before_bars, first=False)
+        b_act = _last_bar(ctx.after_active, ctx.after_bars, first=True)
+        b_on = _last_bar(ctx.after_onset, ctx.after_bars, first=True)
+        programs = ctx.bridge_programs()
+        chords = [
+            _triad(ctx.key_a.tonic, ctx.key_a.minor),
+            _triad(ctx.key_b.tonic + 7, False) if ctx.key_a != ctx.key_b
+            else _triad(ctx.key_b.tonic, ctx.key_b.minor),
+        ]
+        notes: list[BridgeNote] = []
+        for fam in range(N_FAMILIES):
+            if programs[fam] is None:
+                continue
+            use_a = a_on.shape[0] and a_on[:, fam].any()
+            src_on = a_on if use_a else b_on
+            src_act = a_act if use_a else b_act
+            if src_on.shape[0] == 0 or not src_on[:, fam].any():
+                continue
+            if fam == DRUMS:
+                for bar in range(BRIDGE_BARS):
+                    for step, pitch in zip(*np.nonzero(src_on[:, DRUMS])):
+                        s = bar * STEPS_PER_BAR + int(step)
+                        v = ctx.velocity(DRUMS, s / (BRIDGE_BARS * STEPS_PER_BAR))
+                        notes.append(BridgeNote(DRUMS, int(pitch), s, s + 1, v))
+                continue
+            onsets = np.nonzero(src_on[:, fam].any(1))[0]
+            if fam == STRINGS and len(onsets) > 4:
+                onsets = np.array([0])
+            center = _register(np.concatenate([a_act, b_act]), fam,
+                               {PIANO: 60, GUITAR: 55, BASS: 38, STRINGS: 64}[fam])
+            for bar, chord in enumerate(chords):
+                pitches = _voice(chord[:1] if fam == BASS else chord, center)
+                for i, step in enumerate(onsets):
+                    nxt = onsets[i + 1] if i + 1 < len(onsets) else STEPS_PER_BAR
+                    length = max(1, int(nxt - step))
+                    held = src_act[step:step + length, fam].any(1).sum()
+                    s = bar * STEPS_PER_BAR + int(step)
+                    e = s + max(1, int(held))
+                    v = ctx.velocity(fam, s / (BRIDGE_BARS * STEPS_PER_BAR))
+                    notes.extend(BridgeNote(fam, p, s, e, v) for p in pitches)
+        return Bridge(notes=notes, programs=programs, composer=self.name)
+
+
+class NoBridge:
+    """No bridge at all: a straight cut from A's exit bar to B's entry bar."""
+
+    name = "none"
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        return Bridge(notes=[], programs=(None,) * N_FAMILIES, composer=self.name, n_bars=0)
+
+
+def make_composer(name: str = "unet", weights: str | Path | None = None,
+                  notice=print) -> BridgeComposer:
+    """Build the composer called ``name``; ``unet`` falls back to ``rule`` if its weights fail.
+
+    Parameters
+    ----------
+    name : str
+        One of ``COMPOSERS``.
+    weights : str or Path, optional
+        Model weights for ``unet``; default ``weights/bridge_unet.safetensors``.
+    notice : callable
+        Receives the one-line notice when the model cannot be used.
+    """
+    if name == "rule":
+        return RuleComposer()
+    if name == "none":
+        return NoBridge()
+    if name != "unet":
+        raise ValueError(f"unknown bridge composer {name!r}; choose from {', '.join(COMPOSERS)}")
+    try:
+        from ..model.composer import UNetComposer  # lazy: torch loads only when asked for
+
+        return UNetComposer(weights)
+    except Exception as exc:  # noqa: BLE001 - any failure means the fallback
+        notice(f"smootify: bridge model unavailable ({_one_line(exc)}); "
+               "using the rule-based bridge")
+        return RuleComposer()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
