@@ -1,0 +1,388 @@
+"""Song: a MIDI file analysed into a bar grid, per-bar features, key and a 5-family pianoroll."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import mido
+import numpy as np
+import pretty_midi
+
+from .families import FAMILIES, N_FAMILIES, family_of
+from .features import STEPS_PER_BAR, BarFeatures, bar_features
+from .key import Key, estimate_key
+
+__all__ = ["Song", "SongError", "TempoMap", "MAX_BARS", "clear_cache"]
+
+#: Longest song analysed (about 1.5 hours at 120 BPM); longer files are refused.
+MAX_BARS = 3000
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+
+class SongError(Exception):
+    """A MIDI file that cannot be used; ``str()`` is one line naming the file and the reason."""
+
+
+class TempoMap:
+    """Piecewise-linear mapping between MIDI ticks and seconds."""
+
+    def __init__(self, resolution: int, tick_scales: list[tuple[int, float]]):
+        self.resolution = resolution
+        ticks = np.array([t for t, _ in tick_scales], dtype=np.float64)
+        scales = np.array([s for _, s in tick_scales], dtype=np.float64)
+        self._ticks, self._scales = ticks, scales
+        self._times = np.concatenate([[0.0], np.cumsum(np.diff(ticks) * scales[:-1])])
+
+    def time(self, tick: np.ndarray | float) -> np.ndarray:
+        """Seconds at ``tick`` (vectorised)."""
+        tick = np.asarray(tick, dtype=np.float64)
+        i = np.clip(np.searchsorted(self._ticks, tick, side="right") - 1, 0, None)
+        return self._times[i] + (tick - self._ticks[i]) * self._scales[i]
+
+    def tick(self, time: np.ndarray | float) -> np.ndarray:
+        """Ticks at ``time`` seconds (vectorised, fractional)."""
+        time = np.asarray(time, dtype=np.float64)
+        i = np.clip(np.searchsorted(self._times, time, side="right") - 1, 0, None)
+        return self._ticks[i] + (time - self._times[i]) / self._scales[i]
+
+    def bpm(self, tick: np.ndarray | float) -> np.ndarray:
+        """Tempo in quarter notes per minute at ``tick``."""
+        tick = np.asarray(tick, dtype=np.float64)
+        i = np.clip(np.searchsorted(self._ticks, tick, side="right") - 1, 0, None)
+        return 60.0 / (self._scales[i] * self.resolution)
+
+
+@dataclass
+class _Instrument:
+    """Per-instrument note arrays in step units, kept for programs and velocities by bar."""
+
+    program: int
+    is_drum: bool
+    family: int
+    name: str
+    bar_counts: np.ndarray  # (n_bars,) notes starting in each bar
+    bar_velocity: np.ndarray  # (n_bars,) sum of velocities of those notes
+
+
+class Song:
+    """A MIDI song analysed for mixing.
+
+    Build one with :meth:`Song.load`. Bars come from the file's tempo changes and time
+    signatures (4/4 when it has none); bar ``i`` spans ``downbeats[i]`` to
+    ``downbeats[i + 1]`` seconds, and every bar is split into 16 steps for the pianoroll.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    midi : pretty_midi.PrettyMIDI
+        The parsed file (events for the timeline come from here).
+    n_bars : int
+        Bars up to the end of the last note.
+    downbeats : np.ndarray
+        (n_bars + 1,) seconds; the last entry is the end of the last bar.
+    bar_tempo : np.ndarray
+        (n_bars,) BPM at each downbeat.
+    features : BarFeatures
+        Per-bar pitch classes, onset grids, density and family presence.
+    """
+
+    def __init__(self, path: Path, midi: pretty_midi.PrettyMIDI, digest: str,
+                 credit: str | None = None):
+        self.path = Path(path)
+        self.midi = midi
+        self.digest = digest
+        self.credit = credit
+        self.tempo_map = TempoMap(midi.resolution, midi._tick_scales)
+        self._analyse()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path: str | Path) -> Song:
+        """Load and analyse a MIDI file, re-using the analysis of identical content.
+
+        Raises
+        ------
+        SongError
+            With a one-line message naming the file and the reason.
+        """
+        path = Path(path)
+        try:
+            if path.is_dir():
+                raise SongError(f"{path.name}: is a folder, not a MIDI file")
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise SongError(f"{path.name}: file too large ({size // 1024 // 1024} MB)")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SongError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
+        digest = hashlib.sha1(data).hexdigest()
+        with _CACHE_LOCK:
+            hit = _CACHE.get(digest)
+            if hit is not None:
+                _CACHE.move_to_end(digest)
+                if hit.path == path:
+                    return hit
+        song = cls.from_bytes(data, path, digest)
+        with _CACHE_LOCK:
+            _CACHE[digest] = song
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return song
+
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str | Path = "<memory>",
+                   digest: str | None = None) -> Song:
+        """Analyse MIDI file content; ``path`` only names it in messages."""
+        path = Path(path)
+        name = path.name
+        if not data:
+            raise SongError(f"{name}: empty file")
+        if data[:4] != b"MThd":
+            raise SongError(f"{name}: not a MIDI file (no MThd header)")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mf = mido.MidiFile(file=io.BytesIO(data), clip=True)
+                credit = _credit(mf)
+                if mf.type == 2:
+                    raise SongError(f"{name}: MIDI type 2 (independent sequences) is not supported")
+                if len(mf.tracks) > 2000:
+                    raise SongError(f"{name}: too many tracks ({len(mf.tracks)})")
+                midi = pretty_midi.PrettyMIDI(mido_object=mf)
+        except SongError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
+            raise SongError(f"{name}: unreadable MIDI ({_one_line(exc)})") from None
+        if midi.resolution <= 0:
+            raise SongError(f"{name}: SMPTE timing is not supported")
+        song = cls(path, midi, digest or hashlib.sha1(data).hexdigest(), credit)
+        return song
+
+    # ----------------------------------------------------------------- analysis
+    def _analyse(self) -> None:
+        midi, name = self.midi, self.path.name
+        tmap = self.tempo_map
+        notes = [(inst, n) for inst in midi.instruments for n in inst.notes]
+        if not notes:
+            raise SongError(f"{name}: no notes")
+        end_time = max(n.end for _, n in notes)
+        end_tick = float(tmap.tick(end_time))
+        self.bar_ticks = _bar_ticks(midi, tmap, end_tick)
+        n_bars = len(self.bar_ticks) - 1
+        if n_bars > MAX_BARS:
+            raise SongError(f"{name}: too long ({n_bars} bars; at most {MAX_BARS})")
+        self.n_bars = n_bars
+        self.downbeats = tmap.time(self.bar_ticks)
+        self.bar_tempo = tmap.bpm(self.bar_ticks[:-1])
+        self.time_signatures = [(round(float(ts.time), 3), ts.numerator, ts.denominator)
+                                for ts in midi.time_signature_changes] or [(0.0, 4, 4)]
+
+        n_steps = n_bars * STEPS_PER_BAR
+        active = np.zeros((n_steps, N_FAMILIES, 128), bool)
+        onset = np.zeros_like(active)
+        self._instruments: list[_Instrument] = []
+        for inst in midi.instruments:
+            fam = family_of(inst.program, inst.is_drum)
+            if fam is None or not inst.notes:
+                continue
+            arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes])
+            s_step = self.step_at(arr[:, 0])
+            e_step = np.maximum(self.step_at(arr[:, 1], ceil=True), s_step + 1)
+            pitch = arr[:, 2].astype(np.int64)
+            s_step = np.clip(s_step, 0, n_steps - 1)
+            e_step = np.clip(e_step, 1, n_steps)
+            if inst.is_drum:
+                e_step = s_step + 1
+            onset[s_step, fam, pitch] = True
+            # Mark sustain with a difference array per pitch, then cumulate.
+            diff = np.zeros((n_steps + 1, 128), np.int32)
+            np.add.at(diff, (s_step, pitch), 1)
+            np.add.at(diff, (e_step, pitch), -1)
+            active[:, fam, :] |= np.cumsum(diff[:-1], axis=0) > 0
+            bars = s_step // STEPS_PER_BAR
+            self._instruments.append(_Instrument(
+                program=int(inst.program), is_drum=bool(inst.is_drum), family=fam,
+                name=inst.name.strip(),
+                bar_counts=np.bincount(bars, minlength=n_bars)[:n_bars].astype(np.int32),
+                bar_velocity=np.bincount(bars, arr[:, 3], minlength=n_bars)[:n_bars],
+            ))
+        if not self._instruments:
+            raise SongError(f"{name}: no notes in usable instruments")
+        self._active, self._onset = active, onset
+        self.features: BarFeatures = bar_features(active, onset)
+        self.key: Key = estimate_key(self.features.pc)
+
+    def step_at(self, seconds: np.ndarray, ceil: bool = False) -> np.ndarray:
+        """Global 16th-step index (16 per bar) at ``seconds``; rounds to the nearest step."""
+        ticks = self.tempo_map.tick(seconds)
+        bar = np.clip(np.searchsorted(self.bar_ticks, ticks, side="right") - 1,
+                      0, len(self.bar_ticks) - 2)
+        lo, hi = self.bar_ticks[bar], self.bar_ticks[bar + 1]
+        frac = (ticks - lo) / np.maximum(hi - lo, 1e-9) * STEPS_PER_BAR
+        frac = np.ceil(frac - 0.25) if ceil else np.floor(frac + 0.25)
+        return (bar * STEPS_PER_BAR + frac).astype(np.int64)
+
+    # ----------------------------------------------------------------- queries
+    @property
+    def title(self) -> str:
+        """The file name without extension, underscores as spaces."""
+        return self.path.stem.replace("_", " ")
+
+    @property
+    def duration(self) -> float:
+        """Seconds to the end of the last bar."""
+        return float(self.downbeats[-1])
+
+    @property
+    def tempo(self) -> float:
+        """Median tempo in BPM, weighted by bar."""
+        return float(np.median(self.bar_tempo))
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Names of the LPD-5 families that play in the song."""
+        present = self.features.presence.any(0)
+        return tuple(f for f, p in zip(FAMILIES, present) if p)
+
+    def bar_time(self, bar: int) -> float:
+        """Seconds at the start of ``bar`` (``n_bars`` gives the end)."""
+        return float(self.downbeats[int(np.clip(bar, 0, self.n_bars))])
+
+    def bar_at(self, seconds: float) -> int:
+        """Index of the bar sounding at ``seconds``."""
+        return int(np.clip(np.searchsorted(self.downbeats, seconds, side="right") - 1,
+                           0, self.n_bars - 1))
+
+    def key_at(self, bar: int, window: int = 8) -> Key:
+        """Key of the ``window`` bars centred on ``bar`` (the song's key when they are empty)."""
+        lo = max(0, bar - window // 2)
+        h = self.features.pc[lo:lo + window].sum(0)
+        return estimate_key(h) if h.sum() > 0 else self.key
+
+    def pianoroll(self, bar_from: int, bar_to: int) -> tuple[np.ndarray, np.ndarray]:
+        """(active, onset) bool rolls of bars [bar_from, bar_to), shape (steps, 5, 128).
+
+        Bars outside the song come back empty, so the shape is always
+        ``((bar_to - bar_from) * 16, 5, 128)``.
+        """
+        n = max(0, bar_to - bar_from) * STEPS_PER_BAR
+        act = np.zeros((n, N_FAMILIES, 128), bool)
+        ons = np.zeros_like(act)
+        lo, hi = max(bar_from, 0), min(bar_to, self.n_bars)
+        if hi > lo:
+            dst = (lo - bar_from) * STEPS_PER_BAR
+            src = slice(lo * STEPS_PER_BAR, hi * STEPS_PER_BAR)
+            act[dst:dst + (hi - lo) * STEPS_PER_BAR] = self._active[src]
+            ons[dst:dst + (hi - lo) * STEPS_PER_BAR] = self._onset[src]
+        return act, ons
+
+    def programs(self, bar_from: int, bar_to: int) -> tuple[int | None, ...]:
+        """Most-played GM program per family in bars [bar_from, bar_to) (whole song if none)."""
+        out: list[int | None] = []
+        for fam in range(N_FAMILIES):
+            best, best_n, fallback, fallback_n = None, 0, None, 0
+            for inst in self._instruments:
+                if inst.family != fam:
+                    continue
+                k = int(inst.bar_counts[max(bar_from, 0):max(bar_to, 0)].sum())
+                total = int(inst.bar_counts.sum())
+                if k > best_n:
+                    best, best_n = inst.program, k
+                if total > fallback_n:
+                    fallback, fallback_n = inst.program, total
+            out.append(best if best is not None else fallback)
+        return tuple(out)
+
+    def velocities(self, bar_from: int, bar_to: int) -> tuple[int, ...]:
+        """Mean velocity per family over bars [bar_from, bar_to) (whole song if none; 0 absent)."""
+        out = []
+        for fam in range(N_FAMILIES):
+            insts = [i for i in self._instruments if i.family == fam]
+            sl = slice(max(bar_from, 0), max(bar_to, 0))
+            cnt = sum(int(i.bar_counts[sl].sum()) for i in insts)
+            vel = sum(float(i.bar_velocity[sl].sum()) for i in insts)
+            if cnt == 0:
+                cnt = sum(int(i.bar_counts.sum()) for i in insts)
+                vel = sum(float(i.bar_velocity.sum()) for i in insts)
+            out.append(int(round(vel / cnt)) if cnt else 0)
+        return tuple(out)
+
+    def summary(self) -> dict:
+        """JSON-ready description: path, duration, tempi, time signatures, bars, key, families."""
+        times, tempi = self.midi.get_tempo_changes()
+        return {
+            "path": str(self.path),
+            "title": self.title,
+            "credit": self.credit,
+            "duration_s": round(self.duration, 3),
+            "tempo_bpm": round(self.tempo, 2),
+            "tempi": [{"time_s": round(float(t), 3), "bpm": round(float(b), 2)}
+                      for t, b in zip(times, tempi)],
+            "time_signatures": [{"time_s": t, "numerator": n, "denominator": d}
+                                for t, n, d in self.time_signatures],
+            "bars": self.n_bars,
+            "key": self.key.to_dict(),
+            "families": list(self.families),
+        }
+
+    def __repr__(self) -> str:
+        return (f"Song({self.path.name!r}, bars={self.n_bars}, tempo={self.tempo:.1f}, "
+                f"key={self.key.name!r})")
+
+
+def _bar_ticks(midi: pretty_midi.PrettyMIDI, tmap: TempoMap, end_tick: float) -> np.ndarray:
+    """Downbeat ticks from time signatures, covering ``end_tick`` (at least one bar)."""
+    res = midi.resolution
+    changes = sorted(
+        ((int(round(float(tmap.tick(ts.time)))), ts.numerator, ts.denominator)
+         for ts in midi.time_signature_changes
+         if ts.numerator > 0 and ts.denominator > 0),
+        key=lambda c: c[0],
+    )
+    if not changes or changes[0][0] > 0:
+        changes.insert(0, (0, 4, 4))
+    ticks: list[float] = []
+    for i, (start, num, den) in enumerate(changes):
+        stop = changes[i + 1][0] if i + 1 < len(changes) else None
+        bar_len = res * 4.0 * num / den
+        t = float(start) if not ticks or start > ticks[-1] else ticks[-1]
+        while (stop is None and t <= end_tick - 1e-6) or (stop is not None and t < stop):
+            ticks.append(t)
+            if len(ticks) > MAX_BARS + 1:
+                break
+            t += bar_len
+        if stop is None:
+            ticks.append(t)
+    return np.array(ticks[: MAX_BARS + 2], dtype=np.float64)
+
+
+def _credit(mf: mido.MidiFile) -> str | None:
+    """The copyright notice of the file, else None."""
+    for track in mf.tracks[:4]:
+        for msg in track:
+            if msg.is_meta and msg.type == "copyright" and msg.text.strip():
+                return msg.text.strip()[:200]
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+_CACHE: OrderedDict[str, Song] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def clear_cache() -> None:
+    """Forget every cached analysis."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
