@@ -1,0 +1,116 @@
+"""FluidSynth through pyfluidsynth: soundfont lookup and a synth with many channel blocks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SynthError", "Synth", "find_soundfont", "shipped_soundfont", "fallback_soundfont"]
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SynthError(RuntimeError):
+    """FluidSynth or a soundfont could not be used; the message is one line."""
+
+
+def shipped_soundfont() -> Path:
+    """The General MIDI soundfont shipped in ``soundfonts/``."""
+    return _ROOT / "soundfonts" / "MuseScore_General_Lite.sf3"
+
+
+def fallback_soundfont() -> Path | None:
+    """pretty_midi's bundled TimGM6mb.sf2, or Debian's copy, if present."""
+    try:
+        import pretty_midi
+
+        p = Path(pretty_midi.__file__).parent / "TimGM6mb.sf2"
+        if p.is_file():
+            return p
+    except ImportError:
+        pass
+    deb = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")
+    return deb if deb.is_file() else None
+
+
+def find_soundfont(path: str | Path | None = None,
+                   notice: Callable[[str], None] = print) -> Path:
+    """Resolve the soundfont to use: ``path``, else the shipped one, else the fallback.
+
+    A requested or shipped soundfont that is missing is explained through ``notice``
+    together with the fallback used.
+    """
+    wanted = Path(path) if path else Path(os.environ.get("SMOOTIFY_SOUNDFONT", shipped_soundfont()))
+    if wanted.is_file() and wanted.stat().st_size > 0:
+        return wanted
+    fb = fallback_soundfont()
+    if fb is None:
+        raise SynthError(f"soundfont {wanted} not found and no fallback soundfont is installed")
+    notice(f"smootify: soundfont {wanted} not found; using {fb.name} instead")
+    return fb
+
+
+class Synth:
+    """A FluidSynth instance with ``n_channels`` MIDI channels and one soundfont loaded.
+
+    Channel ``9 + 16k`` of every block of 16 plays drums (bank 128), as on channel 10 of a
+    single General MIDI port.
+    """
+
+    def __init__(self, soundfont: Path, sample_rate: int = 44100, n_channels: int = 128,
+                 gain: float = 0.4):
+        try:
+            import fluidsynth
+        except (ImportError, OSError) as exc:
+            raise SynthError(f"FluidSynth is not available ({exc}); "
+                             "install libfluidsynth3 (apt) and pyfluidsynth (pip)") from None
+        self.sample_rate = sample_rate
+        self.n_channels = n_channels
+        self._fs = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate),
+                                    channels=n_channels, **{"synth.polyphony": 512})
+        sfid = self._fs.sfload(str(soundfont))
+        if sfid < 0:
+            self._fs.delete()
+            raise SynthError(f"soundfont {soundfont} could not be loaded")
+        self.sfid = sfid
+        self.soundfont = Path(soundfont)
+        for ch in range(n_channels):
+            self._fs.program_select(ch, sfid, 128 if ch % 16 == 9 else 0, 0)
+
+    def noteon(self, ch: int, key: int, vel: int) -> None:
+        self._fs.noteon(ch, key, vel)
+
+    def noteoff(self, ch: int, key: int) -> None:
+        self._fs.noteoff(ch, key)
+
+    def cc(self, ch: int, num: int, val: int) -> None:
+        self._fs.cc(ch, num, val)
+
+    def program(self, ch: int, program: int) -> None:
+        bank = 128 if ch % 16 == 9 else 0
+        self._fs.program_select(ch, self.sfid, bank, program)
+
+    def pitch_bend(self, ch: int, value: int) -> None:
+        # pretty_midi bends are -8192..8191; FluidSynth's binding takes the same signed range.
+        self._fs.pitch_bend(ch, value)
+
+    def silence(self) -> None:
+        """Stop every voice at once (no release) and reset controllers."""
+        for ch in range(self.n_channels):
+            self._fs.cc(ch, 120, 0)
+            self._fs.cc(ch, 121, 0)
+
+    def render(self, n_frames: int) -> np.ndarray:
+        """``n_frames`` of stereo audio as float32 (n_frames, 2) in [-1, 1]."""
+        if n_frames <= 0:
+            return np.zeros((0, 2), np.float32)
+        raw = self._fs.get_samples(n_frames)
+        return (np.asarray(raw, np.float32) / 32768.0).reshape(-1, 2)
+
+    def close(self) -> None:
+        if self._fs is not None:
+            self._fs.delete()
+            self._fs = None

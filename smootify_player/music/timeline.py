@@ -1,0 +1,298 @@
+"""Timeline: songs and bridges end to end as sample-placed MIDI events, a channel block each."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .bridge import STEPS_PER_BAR, Bridge
+from .families import DRUMS, N_FAMILIES
+from .song import Song
+
+__all__ = [
+    "BEND",
+    "CC",
+    "EVENT_DTYPE",
+    "NOTE_OFF",
+    "NOTE_ON",
+    "PROGRAM",
+    "Segment",
+    "Timeline",
+    "ramp_step_times",
+]
+
+# Event kinds, in the order they are applied when they share a sample: a note ending on a
+# sample is released before the programs and controllers of the next note are set.
+NOTE_OFF, PROGRAM, CC, BEND, NOTE_ON = range(5)
+EVENT_DTYPE = np.dtype([("sample", np.int64), ("kind", np.int8), ("chan", np.int16),
+                        ("a", np.int16), ("b", np.int16)])
+DRUM_CHANNEL = 9
+CHANNELS_PER_BLOCK = 16
+# Controllers whose last value before an entry bar is replayed there.
+_STATE_CCS = (0, 1, 7, 10, 11, 32, 64, 66, 67, 71, 72, 73, 74, 91, 93)
+_CC_RESET_ALL, _CC_VOLUME, _CC_PAN, _CC_SUSTAIN = 121, 7, 10, 64
+
+
+@dataclass
+class Segment:
+    """One stretch of the timeline: a song between two bars, or a bridge.
+
+    ``events`` samples are relative to ``start``; channels are 0-15 within the segment's
+    channel block (``block``), which the engine offsets by ``16 * block``.
+    """
+
+    kind: str
+    label: str
+    start: int
+    length: int
+    block: int
+    events: np.ndarray
+    bar_samples: np.ndarray
+    song: Song | None = None
+    from_bar: int = 0
+    to_bar: int = 0
+    bridge: Bridge | None = None
+    songs: tuple[Song, ...] = ()
+    tempo_from: float = 0.0
+    tempo_to: float = 0.0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    def to_dict(self, sample_rate: int) -> dict:
+        """Report entry: kind, path, start_s, end_s and bars (songs) or tempi (bridges)."""
+        d: dict = {"kind": self.kind, "label": self.label,
+                   "start_s": round(self.start / sample_rate, 4),
+                   "end_s": round(self.end / sample_rate, 4)}
+        if self.kind == "song" and self.song is not None:
+            d.update(path=str(self.song.path), from_bar=self.from_bar, to_bar=self.to_bar)
+        else:
+            d.update(composer=self.bridge.composer if self.bridge else None,
+                     notes=len(self.bridge.notes) if self.bridge else 0,
+                     tempo_from=round(self.tempo_from, 3), tempo_to=round(self.tempo_to, 3))
+        return d
+
+
+def ramp_step_times(n_steps: int, tempo_from: float, tempo_to: float) -> np.ndarray:
+    """Start time in seconds of each 16th step (and the end) under a linear tempo ramp."""
+    k = (np.arange(n_steps) + 0.5) / max(n_steps, 1)
+    bpm = tempo_from + (tempo_to - tempo_from) * k
+    return np.concatenate([[0.0], np.cumsum(60.0 / (bpm * 4.0))])
+
+
+class Timeline:
+    """Songs and bridges placed end to end, to the sample, ready for the Engine.
+
+    The timeline can grow and its last song can be cut while it plays: every change holds
+    ``lock`` and bumps ``version`` so a playing Engine re-finds its place.
+
+    Parameters
+    ----------
+    sample_rate : int
+        Output rate in Hz.
+    n_blocks : int
+        Channel blocks of 16 channels cycled through by consecutive segments, so the
+        programs of B never clash with A's ringing notes.
+    """
+
+    def __init__(self, sample_rate: int = 44100, n_blocks: int = 8):
+        self.sample_rate = int(sample_rate)
+        self.n_blocks = int(n_blocks)
+        self.segments: list[Segment] = []
+        self.lock = threading.RLock()
+        self.version = 0
+
+    # ------------------------------------------------------------------ building
+    @property
+    def length(self) -> int:
+        """Samples up to the end of the last segment."""
+        with self.lock:
+            return self.segments[-1].end if self.segments else 0
+
+    @property
+    def n_channels(self) -> int:
+        return self.n_blocks * CHANNELS_PER_BLOCK
+
+    def _next_block(self) -> int:
+        return (self.segments[-1].block + 1) % self.n_blocks if self.segments else 0
+
+    def add_song(self, song: Song, from_bar: int = 0, to_bar: int | None = None,
+                 label: str | None = None) -> Segment:
+        """Append ``song`` from ``from_bar`` up to (not including) ``to_bar`` (default: its end)."""
+        to_bar = song.n_bars if to_bar is None else int(to_bar)
+        from_bar = int(np.clip(from_bar, 0, song.n_bars - 1))
+        to_bar = int(np.clip(to_bar, from_bar + 1, song.n_bars))
+        with self.lock:
+            start = self.length
+            seg = self._song_segment(song, from_bar, to_bar, start, self._next_block(), label)
+            self.segments.append(seg)
+            self.version += 1
+            return seg
+
+    def add_bridge(self, bridge: Bridge, a: Song | None, b: Song | None,
+                   tempo_from: float, tempo_to: float) -> Segment | None:
+        """Append ``bridge`` with a linear tempo ramp; a bridge of no bars appends nothing."""
+        if bridge.n_bars <= 0:
+            return None
+        with self.lock:
+            seg = self._bridge_segment(bridge, a, b, tempo_from, tempo_to, self.length,
+                                       self._next_block())
+            self.segments.append(seg)
+            self.version += 1
+            return seg
+
+    def cut_last_song(self, to_bar: int) -> Segment:
+        """End the last segment (a song) at ``to_bar``; later events are dropped."""
+        with self.lock:
+            last = self.segments[-1]
+            if last.kind != "song" or last.song is None:
+                raise ValueError("the last segment is not a song")
+            seg = self._song_segment(last.song, last.from_bar, to_bar, last.start, last.block,
+                                     last.label)
+            self.segments[-1] = seg
+            self.version += 1
+            return seg
+
+    def truncate(self, n_segments: int) -> None:
+        """Keep only the first ``n_segments`` segments (drops a stale plan's bridge and song)."""
+        with self.lock:
+            del self.segments[n_segments:]
+            self.version += 1
+
+    # ------------------------------------------------------------------ queries
+    def segment_index(self, sample: int) -> int:
+        """Index of the segment sounding at ``sample`` (the last one past the end)."""
+        with self.lock:
+            for i, seg in enumerate(self.segments):
+                if sample < seg.end:
+                    return i
+            return len(self.segments) - 1
+
+    def segment_at(self, sample: int) -> Segment | None:
+        """The segment sounding at ``sample``, or None when empty."""
+        with self.lock:
+            return self.segments[self.segment_index(sample)] if self.segments else None
+
+    def bar_sample(self, segment: Segment, bar: int) -> int:
+        """Timeline sample where ``bar`` (counted in the segment's song) starts."""
+        i = int(np.clip(bar - segment.from_bar, 0, len(segment.bar_samples) - 1))
+        return segment.start + int(segment.bar_samples[i])
+
+    def to_report(self) -> list[dict]:
+        """Segments as report dictionaries."""
+        with self.lock:
+            return [s.to_dict(self.sample_rate) for s in self.segments]
+
+    # ------------------------------------------------------------------ events
+    def _song_segment(self, song: Song, from_bar: int, to_bar: int, start: int, block: int,
+                      label: str | None) -> Segment:
+        sr = self.sample_rate
+        t0, t1 = song.bar_time(from_bar), song.bar_time(to_bar)
+        end = int(round((t1 - t0) * sr))
+        rows: list[tuple[int, int, int, int, int]] = []
+        chans = _assign_channels(song)
+        for inst, ch in zip(song.midi.instruments, chans):
+            if ch is None:
+                continue
+            rows.append((0, CC, ch, _CC_RESET_ALL, 0))
+            rows.append((0, CC, ch, _CC_VOLUME, 100))
+            rows.append((0, CC, ch, _CC_PAN, 64))
+            if not inst.is_drum:
+                rows.append((0, PROGRAM, ch, inst.program, 0))
+            # Controller and pitch-bend state up to the entry bar, replayed at its start.
+            last: dict[int, int] = {}
+            for c in inst.control_changes:
+                if c.time < t0 and c.number in _STATE_CCS:
+                    last[c.number] = c.value
+                elif t0 <= c.time < t1:
+                    rows.append((_s(c.time - t0, sr, end), CC, ch, c.number, c.value))
+            rows.extend((0, CC, ch, num, val) for num, val in last.items())
+            bend = 0
+            for pb in inst.pitch_bends:
+                if pb.time < t0:
+                    bend = pb.pitch
+                elif t0 <= pb.time < t1:
+                    rows.append((_s(pb.time - t0, sr, end), BEND, ch, pb.pitch, 0))
+            if bend:
+                rows.append((0, BEND, ch, bend, 0))
+            if inst.notes:
+                arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes])
+                keep = (arr[:, 0] >= t0 - 1e-6) & (arr[:, 0] < t1 - 1e-6)
+                for s, e, p, v in arr[keep]:
+                    on = _s(s - t0, sr, end)
+                    off = max(_s(min(e, t1) - t0, sr, end), min(on + 1, end))
+                    rows.append((on, NOTE_ON, ch, int(p), int(v)))
+                    rows.append((off, NOTE_OFF, ch, int(p), 0))
+            rows.append((end, CC, ch, _CC_SUSTAIN, 0))
+        bar_samples = np.round((song.downbeats[from_bar:to_bar + 1] - t0) * sr).astype(np.int64)
+        return Segment(kind="song", label=label or song.title, start=start, length=end,
+                       block=block, events=_pack(rows), bar_samples=bar_samples, song=song,
+                       from_bar=from_bar, to_bar=to_bar, songs=(song,),
+                       tempo_from=float(song.bar_tempo[from_bar]),
+                       tempo_to=float(song.bar_tempo[to_bar - 1]))
+
+    def _bridge_segment(self, bridge: Bridge, a: Song | None, b: Song | None,
+                        tempo_from: float, tempo_to: float, start: int, block: int) -> Segment:
+        sr = self.sample_rate
+        times = ramp_step_times(bridge.n_steps, tempo_from, tempo_to)
+        samples = np.round(times * sr).astype(np.int64)
+        end = int(samples[-1])
+        rows: list[tuple[int, int, int, int, int]] = []
+        fam_chan = {DRUMS: DRUM_CHANNEL, 1: 0, 2: 1, 3: 2, 4: 3}
+        for fam in range(N_FAMILIES):
+            prog = bridge.programs[fam] if fam < len(bridge.programs) else None
+            if prog is None:
+                continue
+            ch = fam_chan[fam]
+            rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
+                     (0, CC, ch, _CC_PAN, 64)]
+            if fam != DRUMS:
+                rows.append((0, PROGRAM, ch, int(prog), 0))
+        for n in bridge.notes:
+            if bridge.programs[n.family] is None:
+                continue
+            ch = fam_chan[n.family]
+            s = int(samples[min(n.start, bridge.n_steps - 1)])
+            e = int(samples[min(max(n.end, n.start + 1), bridge.n_steps)])
+            rows.append((s, NOTE_ON, ch, n.pitch, n.velocity))
+            rows.append((max(e, s + 1), NOTE_OFF, ch, n.pitch, 0))
+        bar_samples = samples[::STEPS_PER_BAR]
+        names = " + ".join(s.title for s in (a, b) if s is not None)
+        return Segment(kind="bridge", label=names or "bridge", start=start, length=end,
+                       block=block, events=_pack(rows), bar_samples=bar_samples, bridge=bridge,
+                       songs=tuple(s for s in (a, b) if s is not None),
+                       tempo_from=float(tempo_from), tempo_to=float(tempo_to))
+
+
+def _s(seconds: float, sr: int, end: int) -> int:
+    return int(min(max(round(seconds * sr), 0), end))
+
+
+def _pack(rows: list[tuple[int, int, int, int, int]]) -> np.ndarray:
+    ev = np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE)
+    order = np.lexsort((ev["kind"], ev["sample"]))
+    return ev[order]
+
+
+def _assign_channels(song: Song) -> list[int | None]:
+    """A channel 0-15 per instrument: drums on 9, others by program, shared past 15."""
+    chans: list[int | None] = []
+    by_program: dict[int, int] = {}
+    free = [c for c in range(CHANNELS_PER_BLOCK) if c != DRUM_CHANNEL]
+    n_used = 0
+    for inst in song.midi.instruments:
+        if not inst.notes and not inst.control_changes:
+            chans.append(None)
+        elif inst.is_drum:
+            chans.append(DRUM_CHANNEL)
+        elif n_used < len(free):
+            chans.append(free[n_used])
+            by_program.setdefault(inst.program, free[n_used])
+            n_used += 1
+        else:
+            chans.append(by_program.get(inst.program, free[inst.program % len(free)]))
+    return chans

@@ -1,0 +1,52 @@
+"""Join two songs: the BridgeContext around a MixPlan and the Bridge composed for it."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from .bridge import CONTEXT_BARS, Bridge, BridgeComposer, BridgeContext, RuleComposer
+from .song import Song
+
+if TYPE_CHECKING:
+    from .mixpoint import MixPlan
+
+__all__ = ["bridge_context", "compose_bridge"]
+
+
+def bridge_context(a: Song, b: Song, exit_bar: int, entry_bar: int,
+                   tempo_from: float | None = None, tempo_to: float | None = None,
+                   seed: int = 0) -> BridgeContext:
+    """What a composer sees of A before ``exit_bar`` and of B from ``entry_bar``."""
+    lo_a = exit_bar - CONTEXT_BARS
+    hi_b = entry_bar + CONTEXT_BARS
+    before_active, before_onset = a.pianoroll(lo_a, exit_bar)
+    after_active, after_onset = b.pianoroll(entry_bar, hi_b)
+    return BridgeContext(
+        before_active=before_active, before_onset=before_onset,
+        after_active=after_active, after_onset=after_onset,
+        programs_a=a.programs(lo_a, exit_bar), programs_b=b.programs(entry_bar, hi_b),
+        velocity_a=a.velocities(lo_a, exit_bar), velocity_b=b.velocities(entry_bar, hi_b),
+        key_a=a.key_at(exit_bar - 4), key_b=b.key_at(entry_bar + 4),
+        tempo_a=float(tempo_from if tempo_from is not None else a.bar_tempo[exit_bar - 1]),
+        tempo_b=float(tempo_to if tempo_to is not None else b.bar_tempo[entry_bar]),
+        before_bars=min(CONTEXT_BARS, exit_bar),
+        after_bars=min(CONTEXT_BARS, b.n_bars - entry_bar),
+        seed=seed,
+    )
+
+
+def compose_bridge(a: Song, b: Song, plan: MixPlan, composer: BridgeComposer,
+                   seed: int = 0) -> Bridge:
+    """Compose the bridge for ``plan``; a composer that fails falls back to the rule composer."""
+    ctx = bridge_context(a, b, plan.exit_bar, plan.entry_bar, plan.tempo_from, plan.tempo_to,
+                         seed)
+    t = time.perf_counter()
+    try:
+        bridge = composer.compose(ctx)
+    except Exception:  # noqa: BLE001 - a broken model must not stop the music
+        if isinstance(composer, RuleComposer):
+            raise
+        bridge = RuleComposer().compose(ctx)
+    bridge.timings_ms = (time.perf_counter() - t) * 1000.0
+    return bridge
