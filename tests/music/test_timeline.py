@@ -1,0 +1,120 @@
+"""Timeline: placement to the sample, cuts, channel blocks, state replay, tempo ramp."""
+
+from __future__ import annotations
+
+import numpy as np
+import pretty_midi
+import pytest
+from midi_factory import make_song, write_song
+
+from smootify_player.music.bridge import Bridge, BridgeNote
+from smootify_player.music.song import Song
+from smootify_player.music.timeline import (
+    BEND,
+    CC,
+    NOTE_OFF,
+    NOTE_ON,
+    PROGRAM,
+    Timeline,
+    ramp_step_times,
+)
+
+SR = 44100
+
+
+def _bridge() -> Bridge:
+    notes = [BridgeNote(3, 36, s, s + 4, 90) for s in range(0, 32, 4)]
+    notes += [BridgeNote(0, 36, s, s + 1, 100) for s in range(0, 32, 2)]
+    return Bridge(notes=notes, programs=(0, None, None, 33, None), composer="test")
+
+
+def test_segments_are_contiguous_and_sample_placed(tmp_path):
+    a = Song.load(write_song(tmp_path / "a.mid", bars=16, tempo=120))
+    b = Song.load(write_song(tmp_path / "b.mid", bars=16, tempo=90))
+    tl = Timeline(SR)
+    s1 = tl.add_song(a, 0, 12)
+    br = tl.add_bridge(_bridge(), a, b, 120, 90)
+    s2 = tl.add_song(b, 2)
+    assert s1.start == 0 and s1.end == br.start and br.end == s2.start
+    assert s1.length == round(a.bar_time(12) * SR)  # 12 bars of 2 s
+    assert len({s1.block, br.block, s2.block}) == 3
+    assert br.label == "a + b"
+    # Bridge lasts two 4/4 bars under a linear ramp 120 -> 90 BPM.
+    expected = ramp_step_times(32, 120, 90)[-1]
+    assert br.length == round(expected * SR)
+    assert 8 * 60 / 120 < expected < 8 * 60 / 90
+    assert s2.length == round((b.bar_time(16) - b.bar_time(2)) * SR)
+    assert tl.length == s2.end
+
+
+def test_notes_crossing_a_cut_end_at_the_cut(tmp_path):
+    song = Song.load(write_song(tmp_path / "a.mid", bars=8, tempo=120))
+    tl = Timeline(SR)
+    seg = tl.add_song(song, 1, 3)
+    ev = seg.events
+    assert ev["sample"].max() == seg.length
+    ons = (ev["kind"] == NOTE_ON).sum()
+    offs = (ev["kind"] == NOTE_OFF).sum()
+    assert ons == offs > 0
+    # Strings hold whole bars; at the cut every note has been released.
+    for ch in np.unique(ev["chan"]):
+        sel = ev[ev["chan"] == ch]
+        depth = np.cumsum(np.where(sel["kind"] == NOTE_ON, 1, 0)
+                          - np.where(sel["kind"] == NOTE_OFF, 1, 0))
+        assert depth[-1] == 0
+
+
+def test_entry_replays_programs_controllers_and_bend(tmp_path):
+    pm = make_song(bars=8, tempo=120)
+    bass = pm.instruments[1]
+    bass.control_changes += [pretty_midi.ControlChange(7, 40, 0.0),
+                             pretty_midi.ControlChange(10, 20, 3.0),
+                             pretty_midi.ControlChange(64, 127, 5.0)]
+    bass.pitch_bends.append(pretty_midi.PitchBend(1000, 4.0))
+    pm.write(str(tmp_path / "s.mid"))
+    song = Song.load(tmp_path / "s.mid")
+    seg = Timeline(SR).add_song(song, 4)  # bar 4 = 8 s
+    at0 = seg.events[seg.events["sample"] == 0]
+    bass_ch = [c for c in np.unique(at0["chan"])
+               if any((e["kind"] == PROGRAM and e["a"] == 33) for e in at0[at0["chan"] == c])]
+    assert len(bass_ch) == 1
+    mine = at0[at0["chan"] == bass_ch[0]]
+    ccs = {(int(e["a"]), int(e["b"])) for e in mine if e["kind"] == CC}
+    assert {(7, 40), (10, 20), (64, 127)} <= ccs
+    assert any(e["kind"] == BEND and e["a"] == 1000 for e in mine)
+    # Replayed state is applied after the reset (121) that clears the block's old state.
+    kinds = [(int(e["kind"]), int(e["a"])) for e in mine]
+    assert kinds.index((CC, 121)) < kinds.index((CC, 7))
+    # The sustain pedal is lifted at the cut.
+    last = seg.events[seg.events["sample"] == seg.length]
+    assert any(e["kind"] == CC and e["a"] == 64 and e["b"] == 0 for e in last)
+
+
+def test_cut_last_song_and_truncate(tmp_path):
+    song = Song.load(write_song(tmp_path / "a.mid", bars=8, tempo=120))
+    tl = Timeline(SR)
+    tl.add_song(song)
+    v = tl.version
+    tl.cut_last_song(4)
+    assert tl.length == round(8.0 * SR) and tl.version > v
+    tl.add_bridge(_bridge(), song, song, 120, 120)
+    tl.truncate(1)
+    assert len(tl.segments) == 1
+    with pytest.raises(ValueError):
+        tl.add_bridge(_bridge(), song, song, 120, 120)
+        tl.cut_last_song(2)
+
+
+def test_empty_bridge_adds_nothing(tmp_path):
+    song = Song.load(write_song(tmp_path / "a.mid", bars=4))
+    tl = Timeline(SR)
+    tl.add_song(song)
+    assert tl.add_bridge(Bridge([], (None,) * 5, "none", n_bars=0), song, song, 120, 120) is None
+    assert len(tl.segments) == 1
+
+
+def test_ramp_endpoints():
+    t = ramp_step_times(32, 100, 100)
+    assert t[-1] == pytest.approx(8 * 60 / 100)
+    up = np.diff(ramp_step_times(32, 80, 160))
+    assert np.all(np.diff(up) < 0)  # steps get shorter as the tempo rises
