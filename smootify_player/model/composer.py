@@ -1,0 +1,92 @@
+"""UNetComposer: the trained bridge U-Net behind the ``BridgeComposer`` interface."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..music.bridge import Bridge, BridgeContext, BridgeNote
+from ..music.families import DRUMS
+from .decode import GAP_STEPS, decode_notes, predict_probs
+from .unet import load_model
+
+__all__ = ["UNetComposer", "DEFAULT_WEIGHTS"]
+
+#: Shipped weights, found relative to the package (``<repo>/weights``).
+DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "bridge_unet.safetensors"
+
+
+class UNetComposer:
+    """Compose a bridge with the trained U-Net (satisfies ``music.bridge.BridgeComposer``).
+
+    Parameters
+    ----------
+    weights : str or Path, optional
+        A ``.safetensors`` file written by ``smootify train``; default
+        ``weights/bridge_unet.safetensors``. A missing or corrupt file raises an exception
+        with a one-line message (``make_composer`` then falls back to the rule composer).
+    threads : int, optional
+        Torch intra-op threads to use *during* ``compose`` only (restored afterwards);
+        ``None`` leaves the process setting alone.
+    """
+
+    name = "unet"
+
+    def __init__(self, weights: str | Path | None = None, threads: int | None = None) -> None:
+        self.path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
+        self.model, self.meta = load_model(self.path)
+        self.cfg = self.model.cfg
+        self.threads = threads
+
+    def probabilities(self, ctx: BridgeContext) -> tuple[np.ndarray, np.ndarray]:
+        """Onset and sustain probabilities (32, 5, 128) of the gap for ``ctx``."""
+        need = self.cfg.ctx_bars * 16
+
+        def fit(roll: np.ndarray, before: bool) -> np.ndarray:
+            r = np.asarray(roll, bool)
+            if r.shape[0] < need:  # pad the far side
+                pad = np.zeros((need - r.shape[0],) + r.shape[1:], bool)
+                r = np.concatenate([pad, r] if before else [r, pad])
+            return r[None]
+
+        old = torch.get_num_threads()
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            on, act = predict_probs(self.model, fit(ctx.before_active, True),
+                                    fit(ctx.before_onset, True), fit(ctx.after_active, False),
+                                    fit(ctx.after_onset, False))
+        finally:
+            if self.threads:
+                torch.set_num_threads(old)
+        return on[0], act[0]
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        """Compose the 2-bar bridge for ``ctx``.
+
+        Parameters
+        ----------
+        ctx : BridgeContext
+            The bars around the gap with the songs' programs, velocities and keys.
+
+        Returns
+        -------
+        Bridge
+            Notes decoded with the thresholds stored in the weights file; families that
+            neither song plays are left out; ``timings_ms`` is the inference time.
+        """
+        t0 = time.perf_counter()
+        on, act = self.probabilities(ctx)
+        programs = ctx.bridge_programs()
+        notes = []
+        for f, p, s, e in decode_notes(on, act, self.cfg.onset_threshold,
+                                       self.cfg.sustain_threshold, drums=DRUMS):
+            if programs[f] is None:
+                continue
+            v = ctx.velocity(f, s / GAP_STEPS)
+            notes.append(BridgeNote(f, p, s, s + 1 if f == DRUMS else e, v))
+        ms = (time.perf_counter() - t0) * 1000
+        return Bridge(notes=notes, programs=programs, composer=self.name, timings_ms=ms)

@@ -1,0 +1,139 @@
+"""Run the U-Net on context rolls and decode its onset/sustain probabilities into notes."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .unet import GAP_BARS, STEPS_PER_BAR, BridgeUNet, build_input
+
+__all__ = ["GAP_STEPS", "predict_probs", "decode_notes", "notes_to_rolls", "decode_batch",
+           "inpaint"]
+
+GAP_STEPS = GAP_BARS * STEPS_PER_BAR
+
+
+def predict_probs(model: BridgeUNet, before_active: np.ndarray, before_onset: np.ndarray,
+                  after_active: np.ndarray, after_onset: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Onset and sustain probabilities for the gap from full-range context rolls.
+
+    Parameters
+    ----------
+    model : BridgeUNet
+        A model in eval mode.
+    before_active, before_onset : np.ndarray
+        (B, n*16, 5, 128) bool: A's bars before the gap, n >= the model's context bars.
+    after_active, after_onset : np.ndarray
+        (B, n*16, 5, 128) bool: B's bars after the gap.
+
+    Returns
+    -------
+    (np.ndarray, np.ndarray)
+        float32 (B, 32, 5, 128) onset and sustain probabilities (0 outside the pitch range).
+    """
+    cfg = model.cfg
+    c = cfg.ctx_bars * STEPS_PER_BAR
+    lo, hi = cfg.pitch_lo, cfg.pitch_lo + cfg.n_pitches
+
+    def cut(roll: np.ndarray, last: bool) -> np.ndarray:
+        r = roll[:, -c:] if last else roll[:, :c]
+        return r[..., lo:hi]
+
+    x = build_input(cut(before_active, True), cut(before_onset, True),
+                    cut(after_active, False), cut(after_onset, False), cfg)
+    with torch.inference_mode():
+        logits = model(torch.from_numpy(x))[:, :, cfg.gap_slice]
+        probs = torch.sigmoid(logits) if cfg.loss != "mse" else logits.clamp(0, 1)
+    p = probs.numpy().transpose(0, 2, 1, 3)  # (B, 32, 10, P)
+    b = p.shape[0]
+    on = np.zeros((b, GAP_STEPS, 5, 128), np.float32)
+    act = np.zeros_like(on)
+    on[..., lo:hi] = p[:, :, :5]
+    act[..., lo:hi] = p[:, :, 5:]
+    return on, act
+
+
+def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.ndarray,
+                 act_thr: list[float] | np.ndarray, drums: int = 0
+                 ) -> list[tuple[int, int, int, int]]:
+    """Decode one bridge: onsets start notes, sustain extends them; drums are short hits.
+
+    Parameters
+    ----------
+    p_on, p_act : np.ndarray
+        (steps, 5, 128) onset and sustain probabilities.
+    on_thr, act_thr : sequence of float
+        Per-track thresholds.
+    drums : int
+        Index of the drum track (notes last one step).
+
+    Returns
+    -------
+    list of (family, pitch, start, end)
+        Sorted by start step.
+    """
+    on_thr = np.asarray(on_thr, np.float32)[None, :, None]
+    act_thr = np.asarray(act_thr, np.float32)[None, :, None]
+    on = p_on > on_thr
+    act = p_act > act_thr
+    n = on.shape[0]
+    notes = []
+    for t, f, p in zip(*np.nonzero(on)):
+        end = t + 1
+        if f != drums:
+            while end < n and act[end, f, p] and not on[end, f, p]:
+                end += 1
+        notes.append((int(f), int(p), int(t), int(end)))
+    notes.sort(key=lambda x: (x[2], x[0], x[1]))
+    return notes
+
+
+def notes_to_rolls(notes: list[tuple[int, int, int, int]], n_steps: int = GAP_STEPS
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(active, onset) bool (n_steps, 5, 128) rolls of ``(family, pitch, start, end)`` notes."""
+    act = np.zeros((n_steps, 5, 128), bool)
+    on = np.zeros_like(act)
+    for f, p, s, e in notes:
+        act[s:e, f, p] = True
+        on[s, f, p] = True
+    return act, on
+
+
+def decode_batch(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float],
+                 act_thr: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a batch (B, steps, 5, 128) of probabilities to (active, onset) note rolls."""
+    acts, ons = [], []
+    for i in range(p_on.shape[0]):
+        a, o = notes_to_rolls(decode_notes(p_on[i], p_act[i], on_thr, act_thr), p_on.shape[1])
+        acts.append(a)
+        ons.append(o)
+    return np.stack(acts), np.stack(ons)
+
+
+def inpaint(model: BridgeUNet, active: np.ndarray, onset: np.ndarray, ctx_bars: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Fill the 2 gap bars of full windows with decoded notes; context cells are kept as given.
+
+    Parameters
+    ----------
+    model : BridgeUNet
+        Model in eval mode.
+    active, onset : np.ndarray
+        (B, (2*ctx_bars+2)*16, 5, 128) bool windows; their gap content is ignored.
+    ctx_bars : int
+        Context bars on each side of the windows (at least the model's).
+
+    Returns
+    -------
+    (np.ndarray, np.ndarray)
+        Copies of ``active`` and ``onset`` with the gap replaced by the model's bridge.
+    """
+    c = ctx_bars * STEPS_PER_BAR
+    g = slice(c, c + GAP_STEPS)
+    p_on, p_act = predict_probs(model, active[:, :c], onset[:, :c], active[:, g.stop:],
+                                onset[:, g.stop:])
+    da, do = decode_batch(p_on, p_act, model.cfg.onset_threshold, model.cfg.sustain_threshold)
+    out_a, out_o = active.copy(), onset.copy()
+    out_a[:, g], out_o[:, g] = da, do
+    return out_a, out_o

@@ -1,0 +1,145 @@
+"""``smootify train`` and ``smootify evaluate``: argument parsing with stdlib only at import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["add_train_args", "run_train", "add_evaluate_args", "run_evaluate", "ARCHS"]
+
+#: Named architectures: ``unet`` is the shipped design, ``seed_unet`` the seed's.
+ARCHS = {
+    "unet": {"layout": "aligned", "channels": [24, 48, 96, 160], "loss": "bce", "ctx_bars": 1},
+    "seed_unet": {"layout": "seed", "channels": [32, 64, 128, 192], "loss": "mse",
+                  "ctx_bars": 1},
+}
+
+
+def add_train_args(p: argparse.ArgumentParser) -> None:
+    """Add the ``train`` options to ``p``.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The sub-command parser.
+    """
+    p.add_argument("--data", required=True, help="train npz (lpd5_16th_train.npz) or LPD-5 dir")
+    p.add_argument("--valid", help="valid npz or LPD-5 dir, to pick the best checkpoint")
+    p.add_argument("--out", required=True, help="output .safetensors")
+    p.add_argument("--arch", choices=sorted(ARCHS), default="unet")
+    p.add_argument("--ctx-bars", type=int, help="context bars each side (default: arch's)")
+    p.add_argument("--channels", help="comma-separated channels, e.g. 24,48,96,160")
+    p.add_argument("--loss", choices=["bce", "focal", "mse"])
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--steps", type=int, default=0, help="stop after N steps")
+    p.add_argument("--minutes", type=float, default=0.0, help="stop after N minutes of training")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
+    p.add_argument("--max-shift", type=int, default=5, help="transposition range, semitones")
+    p.add_argument("--run-dir", default="runs/train", help="checkpoints and logs")
+    p.add_argument("--ckpt-seconds", type=float, default=120.0)
+    p.add_argument("--val-seconds", type=float, default=300.0)
+    p.add_argument("--val-windows", type=int, default=768)
+    p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/last.pt")
+    p.add_argument("--cache-dir", help="memory-map the unpacked train arrays from here")
+    p.add_argument("--no-tune", action="store_true", help="skip tuning thresholds on valid")
+    p.add_argument("--quiet", action="store_true")
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Run ``smootify train``; returns the exit status.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``train`` options.
+    """
+    if args.steps <= 0 and args.minutes <= 0:
+        print("smootify train: give --steps or --minutes", file=sys.stderr)
+        return 2
+    from ..model.unet import ModelConfig
+    from .train import TrainOptions, train
+
+    spec = dict(ARCHS[args.arch])
+    if args.ctx_bars:
+        spec["ctx_bars"] = args.ctx_bars
+    if args.channels:
+        spec["channels"] = [int(c) for c in args.channels.split(",")]
+    if args.loss:
+        spec["loss"] = args.loss
+    cfg = ModelConfig(**spec)
+    opt = TrainOptions(data=args.data, out=args.out, valid=args.valid, cfg=cfg, batch=args.batch,
+                       lr=args.lr, steps=args.steps, minutes=args.minutes, seed=args.seed,
+                       threads=args.threads, max_shift=args.max_shift, run_dir=args.run_dir,
+                       ckpt_seconds=args.ckpt_seconds, val_seconds=args.val_seconds,
+                       val_windows=args.val_windows, resume=args.resume,
+                       cache_dir=args.cache_dir, quiet=args.quiet)
+    summary = train(opt)
+    if args.valid and not args.no_tune:
+        import os
+
+        if int(os.environ.get("RANK", "0")) == 0:
+            from .evaluate import tune_file
+
+            thr = tune_file(args.out, args.valid, seed=args.seed + 777)
+            print(f"thresholds tuned on valid: {json.dumps(thr)}")
+    print(json.dumps({k: v for k, v in summary.items() if k != "history"}))
+    return 0
+
+
+def add_evaluate_args(p: argparse.ArgumentParser) -> None:
+    """Add the ``evaluate`` options to ``p``.
+
+    Parameters
+    ----------
+    p : argparse.ArgumentParser
+        The sub-command parser.
+    """
+    p.add_argument("--data", required=True, help="npz (lpd5_16th_valid.npz) or LPD-5 dir")
+    p.add_argument("--limit", type=int, default=2000, help="number of windows to sample")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", help="write the results here")
+    p.add_argument("--weights", help="unet weights (default weights/bridge_unet.safetensors)")
+    p.add_argument("--seed-weights",
+                   help="seed_unet weights (default weights/seed_unet.safetensors)")
+    p.add_argument("--pairs", type=int, default=300, help="cross-song bridges to score")
+    p.add_argument("--threads", type=int, default=2, help="torch threads for the latency")
+    p.add_argument("--split", help="for an LPD-5 dir: the split to use (default valid)")
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Run ``smootify evaluate``; prints a table and writes ``--json``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``evaluate`` options.
+    """
+    from .evaluate import evaluate, format_table
+
+    res = evaluate(args.data, limit=args.limit, seed=args.seed, weights=args.weights,
+                   seed_weights=args.seed_weights, pairs=args.pairs, threads=args.threads,
+                   split=args.split or "valid")
+    print(format_table(res))
+    if args.json:
+        from pathlib import Path
+
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(res, indent=1, default=float))
+    return 0
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point: ``python -m smootify_player.training.commands train ...``."""
+    ap = argparse.ArgumentParser(prog="smootify-training")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    add_train_args(sub.add_parser("train"))
+    add_evaluate_args(sub.add_parser("evaluate"))
+    args = ap.parse_args(argv)
+    return run_train(args) if args.cmd == "train" else run_evaluate(args)
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
