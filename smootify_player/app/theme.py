@@ -1,0 +1,127 @@
+"""The dark Smootify look: palette and style sheet (near-black, light-grey text, green accent)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["GREEN", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE"]
+
+GREEN = "#1DB954"
+GREEN_HOVER = "#1ED760"
+BG = "#121212"
+SIDEBAR = "#000000"
+PANEL = "#181818"
+BAR = "#181818"
+TEXT = "#FFFFFF"
+SUBTLE = "#B3B3B3"
+MUTED = "#727272"
+#: Piano-roll colours of the five instrument families (drums, piano, guitar, bass, strings).
+FAMILY_COLORS = ("#F59B23", "#4FC3F7", "#E91E63", "#AB47BC", "#26C6DA")
+
+STYLE = f"""
+* {{ font-family: "Inter", "Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans"; }}
+QMainWindow, QWidget#central {{ background: {SIDEBAR}; }}
+QWidget {{ color: {TEXT}; font-size: 13px; }}
+QToolTip {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; padding: 4px; }}
+#sidebar {{ background: {SIDEBAR}; }}
+#brand {{ font-size: 22px; font-weight: 700; color: {TEXT}; }}
+QPushButton#nav {{
+    background: transparent; color: {SUBTLE}; border: none; text-align: left;
+    padding: 8px 12px; font-size: 14px; font-weight: 700; border-radius: 6px;
+}}
+QPushButton#nav:hover {{ color: {TEXT}; }}
+QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
+#sideSection {{ color: {MUTED}; font-size: 11px; font-weight: 700; letter-spacing: 1px; }}
+#main {{
+    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #1f4d33, stop:0.32 {BG},
+                                stop:1 {BG});
+    border-radius: 8px;
+}}
+#pageTitle {{ font-size: 40px; font-weight: 800; color: {TEXT}; }}
+#kicker {{ font-size: 11px; font-weight: 700; color: {TEXT}; letter-spacing: 1px; }}
+#pageMeta {{ color: {SUBTLE}; font-size: 13px; }}
+QPushButton#playPill {{
+    background: {GREEN}; color: #000000; border: none; border-radius: 24px;
+    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 30px; min-height: 48px;
+}}
+QPushButton#playPill:hover {{ background: {GREEN_HOVER}; }}
+QPushButton#shufflePill {{
+    background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 24px;
+    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 26px; min-height: 46px;
+}}
+QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
+QToolButton {{ background: transparent; border: none; border-radius: 16px; padding: 4px; }}
+QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
+QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
+QToolButton#playButton:hover {{ background: #f0f0f0; }}
+QTableView {{
+    background: transparent; border: none; color: {SUBTLE}; gridline-color: transparent;
+    selection-background-color: rgba(255,255,255,0.12); selection-color: {TEXT};
+    outline: 0;
+}}
+QTableView::item {{ padding: 0 8px; border: none; }}
+QTableView::item:hover {{ background: rgba(255,255,255,0.06); }}
+QHeaderView {{ background: transparent; }}
+QHeaderView::section {{
+    background: transparent; color: {SUBTLE}; border: none;
+    border-bottom: 1px solid #2a2a2a; padding: 6px 8px; font-size: 12px;
+    text-transform: uppercase;
+}}
+QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
+QScrollBar::handle:vertical {{ background: rgba(255,255,255,0.25); min-height: 30px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
+QScrollBar:horizontal {{ height: 0; }}
+#nowBar {{ background: {SIDEBAR}; }}
+#nowTitle {{ color: {TEXT}; font-size: 14px; font-weight: 600; }}
+#nowSub {{ color: {SUBTLE}; font-size: 11px; }}
+#time {{ color: {SUBTLE}; font-size: 11px; }}
+#cover {{ background: #282828; border-radius: 4px; }}
+QSlider::groove:horizontal {{ height: 4px; background: #4D4D4D; border-radius: 2px; }}
+QSlider::sub-page:horizontal {{ background: {TEXT}; border-radius: 2px; }}
+QSlider::handle:horizontal {{
+    background: {TEXT}; width: 12px; height: 12px; margin: -4px 0; border-radius: 6px;
+}}
+QSlider:hover::sub-page:horizontal {{ background: {GREEN}; }}
+#notice {{
+    background: #2E77D0; color: {TEXT}; border-radius: 6px; padding: 8px 14px;
+    font-weight: 600;
+}}
+#notice[kind="error"] {{ background: #C0392B; }}
+#panel {{ background: {PANEL}; border-radius: 8px; }}
+#rollTitle {{ color: {SUBTLE}; font-size: 12px; font-weight: 700; }}
+QDialog {{ background: #282828; }}
+QComboBox, QLineEdit {{
+    background: #3E3E3E; border: 1px solid #535353; border-radius: 4px; padding: 5px 8px;
+    color: {TEXT};
+}}
+QComboBox QAbstractItemView {{ background: #282828; color: {TEXT};
+    selection-background-color: #3E3E3E; }}
+QCheckBox {{ color: {TEXT}; spacing: 8px; }}
+QDialog QPushButton {{
+    background: #3E3E3E; border: none; border-radius: 14px; padding: 6px 18px; color: {TEXT};
+}}
+QDialog QPushButton:default {{ background: {GREEN}; color: #000000; font-weight: 700; }}
+QMenu {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; }}
+QMenu::item:selected {{ background: #3E3E3E; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    """Give ``app`` the dark palette and the Smootify style sheet."""
+    app.setStyle("Fusion")
+    pal = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, SIDEBAR), (QPalette.ColorRole.WindowText, TEXT),
+        (QPalette.ColorRole.Base, BG), (QPalette.ColorRole.AlternateBase, PANEL),
+        (QPalette.ColorRole.Text, TEXT), (QPalette.ColorRole.Button, "#282828"),
+        (QPalette.ColorRole.ButtonText, TEXT), (QPalette.ColorRole.Highlight, GREEN),
+        (QPalette.ColorRole.HighlightedText, "#000000"), (QPalette.ColorRole.ToolTipBase, PANEL),
+        (QPalette.ColorRole.ToolTipText, TEXT), (QPalette.ColorRole.PlaceholderText, MUTED),
+    ):
+        pal.setColor(role, QColor(color))
+    app.setPalette(pal)
+    font = QFont(app.font())
+    font.setPointSizeF(10)
+    app.setFont(font)
+    app.setStyleSheet(STYLE)

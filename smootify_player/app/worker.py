@@ -1,0 +1,88 @@
+"""The one helper for background work: a QThreadPool whose results come back by signal."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+__all__ = ["Worker", "Done"]
+
+log = logging.getLogger(__name__)
+
+#: Called on the GUI thread with (result, error); exactly one of them is meaningful.
+Done = Callable[[Any, BaseException | None], None]
+
+
+class _Carrier(QObject):
+    """Lives on the GUI thread; its signal crosses threads as a queued connection."""
+
+    finished = Signal(int, object, object)
+
+
+class _Task(QRunnable):
+    def __init__(self, token: int, fn: Callable[[], Any], carrier: _Carrier) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._token, self._fn, self._carrier = token, fn, carrier
+
+    def run(self) -> None:
+        try:
+            result, error = self._fn(), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            result, error = None, exc
+        try:
+            self._carrier.finished.emit(self._token, result, error)
+        except RuntimeError:  # the carrier is gone: the app is closing
+            pass
+
+
+class Worker(QObject):
+    """Runs work off the UI thread and calls ``on_done(result, error)`` back on the UI thread.
+
+    ``submit`` matches the Qt-free Player's ``run_background`` hook. Higher ``priority`` runs
+    first (the next transition's plan outranks analysing songs further down the queue).
+    """
+
+    busy_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._carrier = _Carrier(self)
+        self._carrier.finished.connect(self._finished)
+        self._pending: dict[int, Done] = {}
+        self._ids = itertools.count(1)
+
+    def submit(self, fn: Callable[[], Any], on_done: Done, priority: int = 0) -> None:
+        """Run ``fn()`` on the pool; ``on_done`` receives its result or exception."""
+        token = next(self._ids)
+        self._pending[token] = on_done
+        self._pool.start(_Task(token, fn, self._carrier), priority)
+        self.busy_changed.emit(len(self._pending))
+
+    @property
+    def pending(self) -> int:
+        """How many submitted jobs have not reported back yet."""
+        return len(self._pending)
+
+    @Slot(int, object, object)
+    def _finished(self, token: int, result: Any, error: BaseException | None) -> None:
+        on_done = self._pending.pop(token, None)
+        self.busy_changed.emit(len(self._pending))
+        if on_done is None:
+            return
+        try:
+            on_done(result, error)
+        except Exception:  # noqa: BLE001 - a bad callback must not kill the event loop
+            log.exception("background callback failed")
+
+    def shutdown(self, wait_ms: int = 3000) -> None:
+        """Drop queued jobs and wait for the running one to finish."""
+        self._pool.clear()
+        self._pool.waitForDone(wait_ms)
+        self._pending.clear()
