@@ -34,7 +34,9 @@ class ModelConfig:
 
     ``layout`` is ``"aligned"`` (masked canvas plus A's last bar and B's first bar tiled into
     the gap) or ``"seed"`` (the seed's masked canvas only). ``loss`` records the training
-    loss (``"bce"``, ``"focal"`` or ``"mse"``).
+    loss (``"bce"``, ``"focal"`` or ``"mse"``). ``shortcut`` adds a 1x1 convolution from the
+    input straight to the logits, so copying or blending the aligned neighbour bars is learnt
+    at once and the U-Net learns the correction.
     """
 
     layout: str = "aligned"
@@ -44,6 +46,7 @@ class ModelConfig:
     channels: list[int] = field(default_factory=lambda: [32, 48, 96, 128])
     pitch_kernel: int = 13
     loss: str = "bce"
+    shortcut: bool = False
     onset_threshold: list[float] = field(default_factory=lambda: [0.5] * N_TRACKS)
     sustain_threshold: list[float] = field(default_factory=lambda: [0.5] * N_TRACKS)
 
@@ -166,10 +169,12 @@ class BridgeUNet(nn.Module):
             self.dec.append(_Block(2 * c, c, 3))
             prev = c
         self.head = nn.Conv2d(prev, 2 * N_TRACKS, 1)
+        self.shortcut = nn.Conv2d(cin, 2 * N_TRACKS, 1) if cfg.shortcut else None
         self.pool = nn.MaxPool2d(2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits (B, 10, T, P) for an input canvas (B, C, T, P)."""
+        inp = x
         skips = []
         for blk in self.enc:
             x = blk(x)
@@ -178,7 +183,10 @@ class BridgeUNet(nn.Module):
         x = self.mid(x)
         for up, blk, skip in zip(self.up, self.dec, reversed(skips)):
             x = blk(torch.cat([up(x), skip], 1))
-        return self.head(x)
+        out = self.head(x)
+        if self.shortcut is not None:
+            out = out + self.shortcut(inp)
+        return out
 
 
 def count_params(model: nn.Module) -> int:

@@ -10,7 +10,8 @@ __all__ = ["add_train_args", "run_train", "add_evaluate_args", "run_evaluate", "
 
 #: Named architectures: ``unet`` is the shipped design, ``seed_unet`` the seed's.
 ARCHS = {
-    "unet": {"layout": "aligned", "channels": [24, 48, 96, 160], "loss": "bce", "ctx_bars": 1},
+    "unet": {"layout": "aligned", "channels": [24, 48, 96, 160], "loss": "bce", "ctx_bars": 1,
+             "shortcut": True},
     "seed_unet": {"layout": "seed", "channels": [32, 64, 128, 192], "loss": "mse",
                   "ctx_bars": 1},
 }
@@ -31,6 +32,7 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ctx-bars", type=int, help="context bars each side (default: arch's)")
     p.add_argument("--channels", help="comma-separated channels, e.g. 24,48,96,160")
     p.add_argument("--loss", choices=["bce", "focal", "mse"])
+    p.add_argument("--no-shortcut", action="store_true", help="drop the input-to-logits 1x1")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--steps", type=int, default=0, help="stop after N steps")
@@ -69,6 +71,8 @@ def run_train(args: argparse.Namespace) -> int:
         spec["channels"] = [int(c) for c in args.channels.split(",")]
     if args.loss:
         spec["loss"] = args.loss
+    if args.no_shortcut:
+        spec["shortcut"] = False
     cfg = ModelConfig(**spec)
     opt = TrainOptions(data=args.data, out=args.out, valid=args.valid, cfg=cfg, batch=args.batch,
                        lr=args.lr, steps=args.steps, minutes=args.minutes, seed=args.seed,

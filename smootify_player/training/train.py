@@ -92,6 +92,23 @@ def density_f1(scores: np.ndarray, target: np.ndarray) -> tuple[float, list[floa
     return f1, per
 
 
+def _tune_malloc() -> None:
+    """Keep freed batch buffers in the glibc heap instead of returning them to the OS.
+
+    Each step allocates tens of MB of activations; by default glibc maps and unmaps them every
+    step, and the page faults cost as much system time as the convolutions. No-op elsewhere.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 * 2**20)  # M_MMAP_THRESHOLD: its maximum
+        libc.mallopt(-1, 2**31 - 1)  # M_TRIM_THRESHOLD
+        libc.mallopt(-2, 256 * 2**20)  # M_TOP_PAD
+    except (OSError, AttributeError):
+        pass
+
+
 def _lr_at(opt: TrainOptions, step: int, elapsed: float) -> float:
     """Cosine decay over the step or wall-clock budget, after a short warm-up."""
     frac = 0.0
@@ -133,6 +150,7 @@ def train(opt: TrainOptions) -> dict:
         device = torch.device("cuda")
     if opt.threads:
         torch.set_num_threads(opt.threads)
+    _tune_malloc()
     torch.manual_seed(opt.seed)
     rng = np.random.default_rng(opt.seed + 1000 * rank)
     main = rank == 0
@@ -255,7 +273,8 @@ def train(opt: TrainOptions) -> dict:
         loss.backward()
         optim.step()
         step += 1
-        ema = float(loss) if ema is None else 0.98 * ema + 0.02 * float(loss)
+        lv = loss.item()
+        ema = lv if ema is None else 0.98 * ema + 0.02 * lv
         if bar is not None:
             bar.update(1)
             if step % opt.log_every == 0:
