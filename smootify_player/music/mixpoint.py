@@ -1,0 +1,601 @@
+"""Mix points: the bar where song A leaves and the bar where song B enters, four ways to choose.
+
+What is compared
+----------------
+An exit bar ``e`` of A means A plays bars ``[.., e)``; an entry bar ``j`` of B means B plays
+bars ``[j, ..)``. Every method compares A's *tail* (bars A plays last) with B's *head* (bars
+B plays from the entry):
+
+- ``smart``: A ``[e - 2, e)`` vs B ``[j, j + 2)`` (pitch classes, drum and bass onset grids,
+  density, instruments); A's last 4 bars ``[e - 4, e)`` vs B's first 4 ``[j, j + 4)`` bar by
+  bar (does B's head repeat the phrase A just played); bar ``e - 1`` vs bar ``j``; keys of
+  ``[e - 8, e)`` and ``[j, j + 8)``; tempo at ``e - 1`` and ``j``; phrase grid of ``e``, ``j``.
+- ``jsd``: bar ``e - 1`` vs bar ``j``.
+- ``dtw``: A ``[e - 4, e)`` aligned with B ``[j, j + 4)``.
+
+Bars of B *before* the entry are never looked at: in the same-song evaluation
+(:mod:`.mixeval`) they would be A's own tail and leak the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.spatial.distance import jensenshannon
+
+from .families import BASS, DRUMS
+from .features import BarFeatures
+from .key import _PROFILES  # z-scored Krumhansl-Kessler profiles, shared with estimate_key
+from .song import Song
+
+__all__ = [
+    "METHODS",
+    "SMART_WEIGHTS",
+    "SMART_PARTS",
+    "TAIL_BARS",
+    "HEAD_BARS",
+    "MAX_TAIL_BARS",
+    "MixSettings",
+    "MixPlan",
+    "MixFeatures",
+    "mix_features",
+    "candidate_exits",
+    "candidate_entries",
+    "score_pairs",
+    "plan_mix",
+]
+
+METHODS: tuple[str, ...] = ("smart", "jsd", "dtw", "random")
+
+#: Bars of A's tail and of B's head compared by ``smart``.
+TAIL_BARS = 2
+HEAD_BARS = 2
+#: Bars on each side compared bar by bar (a phrase).
+PHRASE_BARS = 4
+#: Bars on each side the keys are estimated from (A: ``[e - 8, e)``, B: ``[j, j + 8)``).
+KEY_BARS = 8
+#: DTW aligns A's last ``DTW_TAIL`` bars with B's first ``DTW_HEAD`` bars.
+DTW_TAIL = 4
+DTW_HEAD = 4
+#: Bars before the exit that the fine-grained comparisons look at (the key looks at 8).
+MAX_TAIL_BARS = 4
+
+#: Components of ``smart``; each lies in [0, 1], 1 being the best match.
+SMART_PARTS: tuple[str, ...] = (
+    "harmony", "harmony_edge", "phrase_pc", "phrase_rhythm", "key", "drums", "bass",
+    "density", "instruments", "activity", "downbeat", "phrase", "phrase8", "tempo", "prior",
+)
+
+#: Weights of ``smart``. The musical parts were fitted on LPD-5 train with
+#: :func:`smootify_player.music.mixeval.fit_smart_weights` (listwise softmax ranking of each
+#: cut's true continuation among all candidate entries, weights >= 0, 400 songs, 3115 cuts,
+#: seed 0) and scaled to sum to 1. ``key``, ``tempo`` and ``prior`` are set by hand: within
+#: one LPD-5 song the key and the tempo hardly change and the evaluation's prior is neutral,
+#: so the same-song task cannot weigh them (the fit gave ``key`` 0; 0.05 costs about 0.01 MRR
+#: on held-out train songs), while between two different songs they matter.
+SMART_WEIGHTS: dict[str, float] = {
+    "harmony": 0.0,
+    "harmony_edge": 0.078,
+    "phrase_pc": 0.0911,
+    "phrase_rhythm": 0.0671,
+    "key": 0.05,
+    "drums": 0.0746,
+    "bass": 0.0826,
+    "density": 0.1469,
+    "instruments": 0.1541,
+    "activity": 0.0,
+    "downbeat": 0.0,
+    "phrase": 0.0,
+    "phrase8": 0.3056,
+    "tempo": 0.10,
+    "prior": 0.10,
+}
+
+#: Weight of the positional prior in ``jsd`` and ``dtw``.
+BASELINE_PRIOR = 0.10
+
+
+@dataclass
+class MixSettings:
+    """How to choose mix points.
+
+    Attributes
+    ----------
+    method : str
+        ``smart`` (default), ``jsd``, ``dtw`` or ``random``.
+    exit_from : float
+        A exits at or after this fraction of its bars.
+    entry_until : float
+        B enters at or before this fraction of its bars.
+    full_songs : bool
+        Exit at A's end (``exit_bar = a.n_bars``) and enter at B's bar 0.
+    seed : int
+        Seed of the ``random`` method.
+    """
+
+    method: str = "smart"
+    exit_from: float = 0.70
+    entry_until: float = 0.15
+    full_songs: bool = False
+    seed: int = 0
+
+
+@dataclass
+class MixPlan:
+    """The chosen transition from A to B.
+
+    Attributes
+    ----------
+    exit_bar : int
+        First bar of A *not* played (A plays up to ``exit_bar``, exclusive);
+        ``1 <= exit_bar <= a.n_bars``.
+    entry_bar : int
+        First bar of B played; ``0 <= entry_bar < b.n_bars``.
+    method : str
+        Method that chose it.
+    score : float
+        Total score of the pair (comparable only within one method).
+    parts : dict[str, float]
+        Every score component of the pair.
+    tempo_from : float
+        A's tempo at the exit (BPM of the last bar A plays).
+    tempo_to : float
+        B's tempo at the entry (BPM).
+    timings_ms : float
+        Time :func:`plan_mix` took.
+    """
+
+    exit_bar: int
+    entry_bar: int
+    method: str
+    score: float
+    parts: dict[str, float]
+    tempo_from: float
+    tempo_to: float
+    timings_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict of every field, floats rounded."""
+        return {
+            "exit_bar": int(self.exit_bar),
+            "entry_bar": int(self.entry_bar),
+            "method": self.method,
+            "score": round(float(self.score), 4),
+            "parts": {k: round(float(v), 4) for k, v in self.parts.items()},
+            "tempo_from": round(float(self.tempo_from), 3),
+            "tempo_to": round(float(self.tempo_to), 3),
+            "timings_ms": round(float(self.timings_ms), 3),
+        }
+
+
+@dataclass
+class MixFeatures:
+    """Per-bar arrays a mix point is chosen from, with window sums prepared once.
+
+    Built from a :class:`~.features.BarFeatures` (the same for MIDI songs and LPD-5 rolls)
+    and a tempo per bar.
+
+    Attributes
+    ----------
+    pc : np.ndarray
+        (n, 12) duration-weighted pitch-class counts.
+    onsets : np.ndarray
+        (n, 5, 16) float onset grids.
+    density : np.ndarray
+        (n,) onsets per bar.
+    presence : np.ndarray
+        (n, 5) float family presence.
+    tempo : np.ndarray
+        (n,) BPM.
+    """
+
+    pc: np.ndarray
+    onsets: np.ndarray
+    density: np.ndarray
+    presence: np.ndarray
+    tempo: np.ndarray
+    _cum: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_bar_features(cls, bf: BarFeatures, tempo: np.ndarray | float) -> MixFeatures:
+        """Wrap ``bf`` with a tempo per bar (a scalar is broadcast)."""
+        n = bf.n_bars
+        t = np.broadcast_to(np.asarray(tempo, np.float64), (n,)).astype(np.float64)
+        return cls(
+            pc=np.asarray(bf.pc, np.float64),
+            onsets=np.asarray(bf.onsets, np.float64),
+            density=np.asarray(bf.density, np.float64),
+            presence=np.asarray(bf.presence, np.float64),
+            tempo=np.where(np.isfinite(t) & (t > 0), t, 120.0),
+        )
+
+    @property
+    def n_bars(self) -> int:
+        return int(self.pc.shape[0])
+
+    def window(self, name: str, starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """Sum of array ``name`` over bars ``[s, s + length)`` clipped to the song.
+
+        Returns
+        -------
+        total : np.ndarray
+            (len(starts), ...) sums.
+        count : np.ndarray
+            (len(starts),) number of bars inside the song.
+        """
+        cum = self._cum.get(name)
+        if cum is None:
+            x = getattr(self, name)
+            cum = np.concatenate([np.zeros((1,) + x.shape[1:]), np.cumsum(x, axis=0)])
+            self._cum[name] = cum
+        n = self.n_bars
+        starts = np.asarray(starts, np.int64)
+        lo = np.clip(starts, 0, n)
+        hi = np.clip(starts + length, 0, n)
+        return cum[hi] - cum[lo], (hi - lo).astype(np.float64)
+
+    def bar(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """Rows ``idx`` of array ``name``; indices outside the song give zeros."""
+        x = getattr(self, name)
+        idx = np.asarray(idx, np.int64)
+        inside = (idx >= 0) & (idx < self.n_bars)
+        out = x[np.clip(idx, 0, max(self.n_bars - 1, 0))].copy()
+        out[~inside] = 0
+        return out
+
+
+_FEATURES: weakref.WeakKeyDictionary[Song, MixFeatures] = weakref.WeakKeyDictionary()
+
+
+def mix_features(song: Song) -> MixFeatures:
+    """:class:`MixFeatures` of a song (cached while the song lives)."""
+    mf = _FEATURES.get(song)
+    if mf is None:
+        mf = MixFeatures.from_bar_features(song.features, song.bar_tempo)
+        _FEATURES[song] = mf
+    return mf
+
+
+# ------------------------------------------------------------------ candidates
+def candidate_exits(n_bars: int, settings: MixSettings, exit_bars: range | None = None,
+                    min_exit_bar: int = 1) -> np.ndarray:
+    """Exit bars of a song of ``n_bars`` bars allowed by the settings (never empty).
+
+    ``exit_bars`` (when given) replaces the ``exit_from`` window; ``min_exit_bar`` always
+    applies. When nothing is left, the allowed bar nearest to the request is used, and
+    A's last bar when even that fails.
+    """
+    n = max(int(n_bars), 1)
+    lo = int(np.clip(min_exit_bar, 1, n))
+    if exit_bars is not None:
+        req = np.array([e for e in exit_bars], np.int64)
+        cand = req[(req >= lo) & (req <= n)]
+        if cand.size == 0:
+            cand = np.unique(np.clip(req, lo, n)) if req.size else np.array([n])
+    elif settings.full_songs:
+        cand = np.array([n])
+    else:
+        start = int(math.ceil(float(np.clip(settings.exit_from, 0.0, 1.0)) * n - 1e-9))
+        cand = np.arange(max(start, lo), n + 1)
+        if cand.size == 0:
+            cand = np.array([n])
+    return np.unique(cand).astype(np.int64)
+
+
+def candidate_entries(n_bars: int, settings: MixSettings) -> np.ndarray:
+    """Entry bars of a song of ``n_bars`` bars allowed by the settings (never empty)."""
+    n = max(int(n_bars), 1)
+    if settings.full_songs:
+        return np.array([0], np.int64)
+    last = int(math.floor(float(np.clip(settings.entry_until, 0.0, 1.0)) * n + 1e-9))
+    return np.arange(0, min(max(last, 0), n - 1) + 1, dtype=np.int64)
+
+
+# --------------------------------------------------------------------- scoring
+def _normalise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``x`` scaled to sum 1 (uniform where empty) and a mask of non-empty rows."""
+    tot = x.sum(-1, keepdims=True)
+    ok = tot[..., 0] > 0
+    safe = np.where(tot > 0, x / np.where(tot > 0, tot, 1.0), 1.0 / x.shape[-1])
+    return safe, ok
+
+
+def _js_similarity(p: np.ndarray, q: np.ndarray, neutral: float) -> np.ndarray:
+    """1 - Jensen-Shannon distance (base 2) for every row pair; ``neutral`` where one is empty."""
+    pn, pok = _normalise(p)
+    qn, qok = _normalise(q)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = jensenshannon(pn[:, None, :], qn[None, :, :], axis=-1, base=2)
+    sim = 1.0 - np.nan_to_num(d, nan=1.0)
+    return np.where(pok[:, None] & qok[None, :], sim, neutral)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray, both_empty: float = 1.0) -> np.ndarray:
+    """Cosine similarity of every row pair of non-negative vectors (E, F) x (J, F)."""
+    na = np.linalg.norm(a, axis=-1)
+    nb = np.linalg.norm(b, axis=-1)
+    dot = a @ b.T
+    den = na[:, None] * nb[None, :]
+    sim = np.where(den > 0, dot / np.where(den > 0, den, 1.0), 0.0)
+    empty_a, empty_b = na == 0, nb == 0
+    return np.where(empty_a[:, None] & empty_b[None, :], both_empty, sim)
+
+
+def _key_fifths(pc: np.ndarray, fallback: int) -> np.ndarray:
+    """Circle-of-fifths position (0-11) of the relative major of each pc window's key."""
+    h = pc.astype(np.float64)
+    std = h.std(-1, keepdims=True)
+    z = (h - h.mean(-1, keepdims=True)) / np.where(std > 0, std, 1.0)
+    best = np.argmax(z @ _PROFILES.T, axis=-1)
+    tonic, minor = best % 12, best >= 12
+    major_tonic = np.where(minor, (tonic + 3) % 12, tonic)
+    fifths = (major_tonic * 7) % 12
+    return np.where(std[..., 0] > 0, fifths, fallback)
+
+
+def _song_fifths(f: MixFeatures) -> int:
+    return int(_key_fifths(f.pc.sum(0)[None], 0)[0])
+
+
+def _activity(notes: np.ndarray) -> np.ndarray:
+    """Near 0 for empty or sparse windows, near 1 from about a dozen notes a bar."""
+    return 1.0 - np.exp(-np.asarray(notes, np.float64) / 4.0)
+
+
+def _prior(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
+           entries: np.ndarray) -> np.ndarray:
+    """Late exits of A and early entries of B score higher (0-1)."""
+    pa = exits / max(fa.n_bars, 1)
+    pb = 1.0 - entries / max(fb.n_bars, 1)
+    return 0.5 * (pa[:, None] + pb[None, :])
+
+
+def _tempo_match(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
+                 entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ta = fa.tempo[np.clip(exits - 1, 0, fa.n_bars - 1)]
+    tb = fb.tempo[np.clip(entries, 0, fb.n_bars - 1)]
+    r = np.abs(np.log2(ta[:, None] / tb[None, :]))
+    return np.exp(-r / 0.2), ta, tb
+
+
+def _bar_sims(fa: MixFeatures, fb: MixFeatures, a_idx: np.ndarray,
+              b_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Bar-to-bar similarities (len(a_idx), len(b_idx)) of pitch classes and onset grids."""
+    on_a, on_b = fa.bar("onsets", a_idx), fb.bar("onsets", b_idx)
+    return {
+        "pc": _js_similarity(fa.bar("pc", a_idx), fb.bar("pc", b_idx), 0.5),
+        "rhythm": _cosine(on_a.reshape(len(a_idx), -1), on_b.reshape(len(b_idx), -1)),
+    }
+
+
+def _smart_parts(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
+                 entries: np.ndarray) -> dict[str, np.ndarray]:
+    """Every ``smart`` component for all (exit, entry) pairs, each (E, J) in [0, 1]."""
+    shape = (exits.size, entries.size)
+    tail0, head0 = exits - TAIL_BARS, entries
+    pc_a, na = fa.window("pc", tail0, TAIL_BARS)
+    pc_b, nb = fb.window("pc", head0, HEAD_BARS)
+    parts: dict[str, np.ndarray] = {}
+    parts["harmony"] = _js_similarity(pc_a, pc_b, 0.5)
+
+    # Bar-by-bar: A's last PHRASE_BARS bars against B's first PHRASE_BARS bars, aligned, so
+    # that B's head repeats the phrase A has just played (and A's last bar meets B's first).
+    a_lo, b_lo = int(exits.min()) - PHRASE_BARS, int(entries.min())
+    a_idx = np.arange(a_lo, int(exits.max()))
+    b_idx = np.arange(b_lo, int(entries.max()) + PHRASE_BARS)
+    sims = _bar_sims(fa, fb, a_idx, b_idx)
+    rows = exits - PHRASE_BARS - a_lo
+    cols = entries - b_lo
+    for name in ("pc", "rhythm"):
+        sim = sims[name]
+        acc = np.zeros(shape)
+        for i in range(PHRASE_BARS):
+            acc += sim[(rows + i)[:, None], (cols + i)[None, :]]
+        parts[f"phrase_{name}"] = acc / PHRASE_BARS
+    parts["harmony_edge"] = sims["pc"][(rows + PHRASE_BARS - 1)[:, None], cols[None, :]]
+
+    ka, _ = fa.window("pc", exits - KEY_BARS, KEY_BARS)
+    kb, _ = fb.window("pc", entries, KEY_BARS)
+    fifa = _key_fifths(ka, _song_fifths(fa))
+    fifb = _key_fifths(kb, _song_fifths(fb))
+    d = np.abs(fifa[:, None] - fifb[None, :]) % 12
+    parts["key"] = 1.0 - np.minimum(d, 12 - d) / 6.0
+
+    on_a, _ = fa.window("onsets", tail0, TAIL_BARS)
+    on_b, _ = fb.window("onsets", head0, HEAD_BARS)
+    parts["drums"] = _cosine(on_a[:, DRUMS], on_b[:, DRUMS])
+    parts["bass"] = _cosine(on_a[:, BASS], on_b[:, BASS])
+
+    den_a, _ = fa.window("density", tail0, TAIL_BARS)
+    den_b, _ = fb.window("density", head0, HEAD_BARS)
+    den_a = den_a / np.maximum(na, 1)
+    den_b = den_b / np.maximum(nb, 1)
+    parts["density"] = np.exp(-np.abs(np.log1p(den_a)[:, None] - np.log1p(den_b)[None, :]))
+
+    pr_a, _ = fa.window("presence", tail0, TAIL_BARS)
+    pr_b, _ = fb.window("presence", head0, HEAD_BARS)
+    pr_a = pr_a / np.maximum(na, 1)[:, None]
+    pr_b = pr_b / np.maximum(nb, 1)[:, None]
+    mn = np.minimum(pr_a[:, None, :], pr_b[None, :, :]).sum(-1)
+    mx = np.maximum(pr_a[:, None, :], pr_b[None, :, :]).sum(-1)
+    parts["instruments"] = np.where(mx > 0, mn / np.where(mx > 0, mx, 1.0), 1.0)
+
+    parts["activity"] = np.sqrt(_activity(den_a)[:, None] * _activity(den_b)[None, :])
+    first = fb.bar("onsets", entries)[:, :, 0]  # (J, 5) onsets on B's entry downbeat
+    playing = fb.bar("presence", entries)
+    parts["downbeat"] = np.broadcast_to(
+        (first.sum(-1) / np.maximum(playing.sum(-1), 1))[None, :], shape)
+    parts["phrase"] = 0.5 * ((exits % 4 == 0)[:, None] * 1.0 + (entries % 4 == 0)[None, :])
+    # Both on 4-bar boundaries and in the same place of an 8-bar period.
+    parts["phrase8"] = (((exits % 4 == 0)[:, None] & (entries % 4 == 0)[None, :])
+                        & (exits[:, None] % 8 == entries[None, :] % 8)) * 1.0
+    parts["tempo"] = _tempo_match(fa, fb, exits, entries)[0]
+    parts["prior"] = _prior(fa, fb, exits, entries)
+    return {k: np.broadcast_to(v, shape) for k, v in parts.items()}
+
+
+def _bar_vectors(f: MixFeatures, idx: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Blocks compared by ``dtw`` for bars ``idx`` (zeros outside the song)."""
+    pc, _ = _normalise(f.bar("pc", idx))
+    pc = pc * (f.bar("pc", idx).sum(-1, keepdims=True) > 0)
+    rhythm = f.bar("onsets", idx).reshape(len(idx), -1)
+    pres = f.bar("presence", idx)
+    dens = np.log1p(f.bar("density", idx))
+    return pc, rhythm, pres, dens
+
+
+def _bar_distance(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Distance (0-1) between every bar of ``a`` and of ``b`` for DTW."""
+    d_pc = 1.0 - _cosine(a[0], b[0])
+    d_rh = 1.0 - _cosine(a[1], b[1])
+    d_pr = np.abs(a[2][:, None, :] - b[2][None, :, :]).mean(-1)
+    d_de = 1.0 - np.exp(-np.abs(a[3][:, None] - b[3][None, :]))
+    return 0.4 * d_pc + 0.3 * d_rh + 0.15 * d_pr + 0.15 * d_de
+
+
+def _dtw_cost(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
+              entries: np.ndarray) -> np.ndarray:
+    """Normalised DTW cost between A's last bars and B's first bars for all pairs (E, J)."""
+    a_lo = int(exits.min()) - DTW_TAIL
+    a_idx = np.arange(a_lo, int(exits.max()))
+    b_lo = int(entries.min())
+    b_idx = np.arange(b_lo, int(entries.max()) + DTW_HEAD)
+    dist = _bar_distance(_bar_vectors(fa, a_idx), _bar_vectors(fb, b_idx))
+    rows = [dist[exits - DTW_TAIL + i - a_lo] for i in range(DTW_TAIL)]  # each (E, nb)
+    local = [[r[:, entries + k - b_lo] for k in range(DTW_HEAD)] for r in rows]
+    inf = np.full((exits.size, entries.size), np.inf)
+    acc = [[inf] * DTW_HEAD for _ in range(DTW_TAIL)]
+    for i in range(DTW_TAIL):
+        for k in range(DTW_HEAD):
+            if i == 0 and k == 0:
+                best = np.zeros_like(inf)
+            else:
+                best = inf
+                if i > 0:
+                    best = np.minimum(best, acc[i - 1][k])
+                if k > 0:
+                    best = np.minimum(best, acc[i][k - 1])
+                if i > 0 and k > 0:
+                    best = np.minimum(best, acc[i - 1][k - 1])
+            acc[i][k] = best + local[i][k]
+    return acc[-1][-1] / (DTW_TAIL + DTW_HEAD)
+
+
+def score_pairs(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np.ndarray,
+                method: str = "smart", prior: bool = True, seed: int = 0,
+                weights: dict[str, float] | None = None,
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Score every (exit of A, entry of B) pair with one method.
+
+    Parameters
+    ----------
+    fa, fb : MixFeatures
+        Features of A and B.
+    exits, entries : np.ndarray
+        Candidate exit bars of A (``1..a.n_bars``) and entry bars of B (``0..b.n_bars-1``).
+    method : str
+        One of :data:`METHODS`.
+    prior : bool
+        Add the positional prior (late exits, early entries); the evaluation turns it off.
+    seed : int
+        Seed of ``random``.
+    weights : dict, optional
+        Weights of ``smart`` (default :data:`SMART_WEIGHTS`).
+
+    Returns
+    -------
+    score : np.ndarray
+        (E, J) scores, higher is better.
+    parts : dict[str, np.ndarray]
+        Each component, (E, J).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method.
+    """
+    exits = np.asarray(exits, np.int64)
+    entries = np.asarray(entries, np.int64)
+    shape = (exits.size, entries.size)
+    if method == "smart":
+        w = SMART_WEIGHTS if weights is None else weights
+        parts = _smart_parts(fa, fb, exits, entries)
+        if not prior:
+            parts["prior"] = np.zeros(shape)
+        score = np.zeros(shape)
+        for name, value in parts.items():
+            score = score + w.get(name, 0.0) * value
+        return score, parts
+    if method == "jsd":
+        sim = _js_similarity(fa.bar("pc", exits - 1), fb.bar("pc", entries), 0.0)
+        sparse = (_activity(fa.bar("density", exits - 1))[:, None]
+                  * _activity(fb.bar("density", entries))[None, :])
+        pri = _prior(fa, fb, exits, entries) if prior else np.zeros(shape)
+        parts = {"jsd_similarity": sim, "sparsity": sparse, "prior": pri}
+        return sim * sparse + BASELINE_PRIOR * pri, parts
+    if method == "dtw":
+        cost = _dtw_cost(fa, fb, exits, entries)
+        pri = _prior(fa, fb, exits, entries) if prior else np.zeros(shape)
+        return 1.0 - cost + BASELINE_PRIOR * pri, {"dtw_cost": cost, "prior": pri}
+    if method == "random":
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, fa.n_bars, fb.n_bars])
+        u = rng.random(shape)
+        return u, {"random": u}
+    raise ValueError(f"unknown mix method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def plan_mix(a: Song, b: Song, settings: MixSettings | None = None,
+             exit_bars: range | None = None, min_exit_bar: int = 1) -> MixPlan:
+    """Choose where A leaves and B enters.
+
+    Parameters
+    ----------
+    a, b : Song
+        The outgoing and the incoming song.
+    settings : MixSettings, optional
+        Method and search window (defaults: ``smart``, exit after 70 % of A, entry before
+        15 % of B).
+    exit_bars : range, optional
+        Restrict A's exits to these bars (e.g. the next few bars for "mix now"); replaces the
+        ``exit_from`` window.
+    min_exit_bar : int
+        First bar A may exit at.
+
+    Returns
+    -------
+    MixPlan
+        Always valid: ``1 <= exit_bar <= a.n_bars`` and ``0 <= entry_bar < b.n_bars``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method.
+    """
+    t0 = time.perf_counter()
+    settings = settings or MixSettings()
+    if settings.method not in METHODS:
+        raise ValueError(
+            f"unknown mix method {settings.method!r}; expected one of {', '.join(METHODS)}")
+    fa, fb = mix_features(a), mix_features(b)
+    exits = candidate_exits(fa.n_bars, settings, exit_bars, min_exit_bar)
+    entries = candidate_entries(fb.n_bars, settings)
+    score, parts = score_pairs(fa, fb, exits, entries, settings.method, prior=True,
+                               seed=settings.seed)
+    flat = np.nan_to_num(score, nan=-np.inf).ravel()
+    best = int(np.argmax(flat)) if flat.size else 0
+    i, k = divmod(best, entries.size)
+    e, j = int(exits[i]), int(entries[k])
+    return MixPlan(
+        exit_bar=e,
+        entry_bar=j,
+        method=settings.method,
+        score=float(score[i, k]),
+        parts={name: float(v[i, k]) for name, v in parts.items()},
+        tempo_from=float(fa.tempo[max(e - 1, 0)]),
+        tempo_to=float(fb.tempo[j]),
+        timings_ms=(time.perf_counter() - t0) * 1000.0,
+    )
