@@ -77,12 +77,13 @@ QScrollBar:horizontal {{ height: 0; }}
 #nowSub {{ color: {SUBTLE}; font-size: 11px; }}
 #time {{ color: {SUBTLE}; font-size: 11px; }}
 #cover {{ background: #282828; border-radius: 4px; }}
+QSlider {{ min-height: 16px; }}
 QSlider::groove:horizontal {{ height: 4px; background: #4D4D4D; border-radius: 2px; }}
-QSlider::sub-page:horizontal {{ background: {TEXT}; border-radius: 2px; }}
+QSlider::sub-page:horizontal {{ height: 4px; background: {TEXT}; border-radius: 2px; }}
+QSlider::add-page:horizontal {{ height: 4px; background: #4D4D4D; border-radius: 2px; }}
 QSlider::handle:horizontal {{
     background: {TEXT}; width: 12px; height: 12px; margin: -4px 0; border-radius: 6px;
 }}
-QSlider:hover::sub-page:horizontal {{ background: {GREEN}; }}
 #notice {{
     background: #2E77D0; color: {TEXT}; border-radius: 6px; padding: 8px 14px;
     font-weight: 600;

@@ -1,0 +1,149 @@
+"""Entry point of the desktop app: ``smootify [FILES|DIRS|M3U...]`` and ``smootify-gui``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["main", "build", "parse_args", "DEMO_DIR", "App"]
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+log = logging.getLogger("smootify.app")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Options of the app (the CLI hands over everything that is not a subcommand)."""
+    p = argparse.ArgumentParser(prog="smootify", description="Smootify: an endless MIDI "
+                                "playlist that composes a bridge between every two songs.")
+    p.add_argument("paths", nargs="*", help="MIDI files, folders or M3U/M3U8 playlists to play")
+    p.add_argument("--state-dir", type=Path, default=None,
+                   help="folder for the saved state (default: the per-user app data folder)")
+    p.add_argument("--silent", action="store_true",
+                   help="no audio device: a silent clock advances instead (SMOOTIFY_AUDIO=silent)")
+    p.add_argument("--clock-speed", type=float, default=None,
+                   help="speed of the silent clock (SMOOTIFY_CLOCK_SPEED; tests run faster)")
+    p.add_argument("--new-instance", action="store_true",
+                   help="do not hand the files to a running Smootify")
+    p.add_argument("--play", action="store_true", help="start playing at once")
+    return p.parse_args(list(argv))
+
+
+@dataclass
+class App:
+    """What :func:`build` made: the window and the parts it runs on."""
+
+    window: object
+    player: object
+    worker: object
+    store: object
+    server: object | None
+    started: float
+
+
+def build(args: argparse.Namespace, t0: float | None = None) -> App:
+    """Create the window, the Player and the worker, restore the state, queue the inputs.
+
+    A ``QApplication`` must exist. Nothing heavy happens here: analysis, the soundfont and
+    the audio device all load in the background.
+    """
+    from ..player import Player, PlayerSettings
+    from .single import InstanceServer, server_name
+    from .state import StateStore
+    from .window import MainWindow
+    from .worker import Worker
+
+    t0 = time.perf_counter() if t0 is None else t0
+    store = StateStore(args.state_dir)
+    state, state_notice = store.load()
+    settings = PlayerSettings.from_dict(state.settings if state else {})
+    audio = "silent" if args.silent else None
+    worker = Worker(threads=2)
+    player = Player(worker.submit, settings, notice=lambda m: log.info("%s", m), audio=audio,
+                    clock_speed=args.clock_speed)
+    if state:
+        player.set_volume(state.volume)
+    window = MainWindow(worker, player, store)
+    if state:
+        window.restore_geometry(state.geometry)
+    server = None
+    if not args.new_instance:
+        server = InstanceServer(server_name(store.folder), lambda paths: _opened(window, paths),
+                                window)
+    if state_notice:
+        window.post_notice(state_notice, error=True)
+    player.start_audio()
+    paths = [Path(p) for p in args.paths]
+    if paths:
+        window.add_paths(paths, play=True)
+    elif state and state.queue:
+        player.add(state.queue)
+        if state.original_order is not None and len(state.original_order) == len(player.queue):
+            player.shuffled_from = [player.queue[i].uid for i in state.original_order]
+            window.shuffle_btn.blockSignals(True)
+            window.shuffle_btn.setChecked(True)
+            window.shuffle_btn.blockSignals(False)
+        if 0 <= state.current < len(player.queue):
+            player.play_entry(player.queue[state.current], state.position,
+                              paused=not args.play)
+    else:
+        demo = sorted(DEMO_DIR.glob("*.mid"))
+        if demo:
+            player.add(demo)
+            window.post_notice("Welcome to Smootify: the demo playlist is loaded. Press PLAY, "
+                               "or drop your own MIDI files here.")
+        if args.play:
+            player.play()
+    return App(window, player, worker, store, server, t0)
+
+
+def _opened(window: object, paths: list[str]) -> None:
+    """Files handed over by a second launch: queue them and play the first."""
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if paths:
+        window.add_paths([Path(p) for p in paths], play=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; returns the exit status."""
+    t0 = time.perf_counter()
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=os.environ.get("SMOOTIFY_LOG", "WARNING"),
+                        format="smootify: %(message)s")
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from .single import send_to_running, server_name
+    from .state import StateStore
+    from .theme import apply_theme
+
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "smootify"])
+    app.setApplicationName("Smootify")
+    app.setOrganizationName("Smootify")
+    app.setApplicationDisplayName("Smootify")
+    app.setDesktopFileName("smootify")
+    if not args.new_instance:
+        name = server_name(StateStore(args.state_dir).folder)
+        files = [str(Path(p).expanduser().resolve()) for p in args.paths]
+        if send_to_running(name, files, 500):
+            print("smootify: handed over to the running window", file=sys.stderr)
+            return 0
+    apply_theme(app)
+    built = build(args, t0)
+    built.window.show()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,315 @@
+"""Custom widgets: the piano roll, the seek bar with bridge marks and the now-playing bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..music.families import FAMILIES
+from ..player import NowPlaying, Player
+from .icons import icon, svg_pixmap
+from .theme import FAMILY_COLORS, GREEN, MUTED, SUBTLE
+
+__all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "fmt_time", "tool_button"]
+
+
+def fmt_time(seconds: float) -> str:
+    """m:ss."""
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def tool_button(name: str, tip: str, size: int = 20, checkable: bool = False,
+                color: str = SUBTLE) -> QToolButton:
+    """A flat icon button."""
+    b = QToolButton()
+    b.setIcon(icon(name, color, GREEN if checkable else "#ffffff"))
+    b.setIconSize(QSize(size, size))
+    b.setToolTip(tip)
+    b.setAccessibleName(tip)
+    b.setCheckable(checkable)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setAutoRaise(True)
+    return b
+
+
+class PianoRoll(QWidget):
+    """What is playing as a scrolling piano roll; bridges are highlighted in green."""
+
+    BEHIND, AHEAD = 3.0, 7.0  # seconds shown before and after the playhead
+
+    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.setMinimumHeight(110)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._colors = [QColor(c) for c in FAMILY_COLORS]
+        self._font = QFont(self.font())
+        self._font.setPointSizeF(8.5)
+        self._font.setBold(True)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect())
+        path = QPainterPath()
+        path.addRoundedRect(r, 8, 8)
+        p.fillPath(path, QColor("#181818"))
+        p.setClipPath(path)
+        now = self.player.position_seconds()
+        t0, t1 = now - self.BEHIND, now + self.AHEAD
+        w, h = r.width(), r.height()
+        top, bottom = 22.0, h - 8.0
+
+        def x(t: float) -> float:
+            return (t - t0) / (t1 - t0) * w
+
+        notes, spans = self.player.roll(t0, t1) if self.player.timeline.segments else ([], [])
+        for s0, s1 in spans:
+            band = QRectF(x(s0), 0, x(s1) - x(s0), h)
+            g = QLinearGradient(band.topLeft(), band.bottomLeft())
+            g.setColorAt(0, QColor(29, 185, 84, 90))
+            g.setColorAt(1, QColor(29, 185, 84, 30))
+            p.fillRect(band, g)
+            p.setPen(QPen(QColor(GREEN), 1.5))
+            p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
+            p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
+            p.setFont(self._font)
+            p.drawText(QRectF(band.left() + 6, 4, max(band.width() - 8, 60), 16),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "BRIDGE")
+        if notes:
+            lo = min(n.pitch for n in notes if n.family != 0) if any(
+                n.family != 0 for n in notes) else 36
+            hi = max(n.pitch for n in notes if n.family != 0) if any(
+                n.family != 0 for n in notes) else 84
+            lo, hi = min(lo, 40) - 2, max(hi, 76) + 2
+            row = (bottom - top) / (hi - lo + 1)
+            p.setPen(Qt.PenStyle.NoPen)
+            for n in notes:
+                if n.family == 0:  # drums: a thin band at the bottom
+                    y, hh = bottom - 6 - (n.pitch % 12) * 0.6, 3.0
+                else:
+                    y, hh = bottom - (n.pitch - lo + 1) * row, max(row - 0.8, 1.5)
+                c = QColor(self._colors[n.family])
+                if n.start > now:
+                    c.setAlpha(110)
+                if n.bridge:
+                    c = c.lighter(125)
+                xa, xb = x(n.start), x(n.end)
+                p.setBrush(c)
+                p.drawRoundedRect(QRectF(xa, y, max(xb - xa - 1, 2), hh), 1.5, 1.5)
+        # playhead
+        px = x(now)
+        p.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        p.drawLine(QPointF(px, 0), QPointF(px, h))
+        # legend
+        p.setFont(self._font)
+        lx = 10.0
+        for name, col in zip(FAMILIES, self._colors):
+            p.setBrush(col)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawRoundedRect(QRectF(lx, 7, 8, 8), 2, 2)
+            p.setPen(QColor(SUBTLE))
+            p.drawText(QPointF(lx + 12, 15), name)
+            lx += 22 + p.fontMetrics().horizontalAdvance(name)
+        if not self.player.timeline.segments:
+            p.setPen(QColor(MUTED))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter,
+                       "Press PLAY: the piano roll follows the music")
+        p.end()
+
+
+class SeekSlider(QSlider):
+    """A horizontal seek bar in milliseconds, with the bridges drawn on the groove in green."""
+
+    seek_requested = Signal(float)  # seconds
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.marks: list[tuple[float, float]] = []
+        self.setRange(0, 1000)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName("Seek")
+        self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value() / 1000.0))
+
+    def set_duration(self, seconds: float) -> None:
+        self.setMaximum(max(1, int(seconds * 1000)))
+
+    def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802
+        if ev.button() == Qt.MouseButton.LeftButton:
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                                 QStyle.SubControl.SC_SliderGroove, self)
+            frac = (ev.position().x() - groove.left()) / max(groove.width(), 1)
+            value = int(max(0.0, min(1.0, frac)) * self.maximum())
+            self.setValue(value)
+            self.seek_requested.emit(value / 1000.0)
+        super().mousePressEvent(ev)
+
+    def paintEvent(self, ev: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(ev)
+        if not self.marks or self.maximum() <= 0:
+            return
+        p = QPainter(self)
+        opt = QStyleOptionSlider()
+        self.initStyleOption(opt)
+        groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                             QStyle.SubControl.SC_SliderGroove, self)
+        cy = groove.center().y()
+        total = self.maximum() / 1000.0
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(GREEN))
+        for a, b in self.marks:
+            xa = groove.left() + a / total * groove.width()
+            xb = groove.left() + b / total * groove.width()
+            p.drawRoundedRect(QRectF(xa, cy - 3, max(xb - xa, 3), 6), 3, 3)
+        p.end()
+
+
+class _Cover(QLabel):
+    """The square art of the now-playing card: the logo, or the bridge icon during a bridge."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("cover")
+        self.setFixedSize(56, 56)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._bridge = None
+        self.set_bridge(False)
+
+    def set_bridge(self, bridge: bool) -> None:
+        if bridge == self._bridge:
+            return
+        self._bridge = bridge
+        ratio = self.devicePixelRatioF()
+        self.setPixmap(svg_pixmap("bridge", 30, ratio, GREEN) if bridge
+                       else svg_pixmap("note", 26, ratio, "#b3b3b3"))
+
+
+class NowPlayingBar(QWidget):
+    """Bottom bar: card (title, "A + B" during a bridge), transport, seek bar, volume."""
+
+    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.setObjectName("nowBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFixedHeight(88)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(16, 8, 16, 8)
+        lay.setSpacing(12)
+
+        # card
+        card = QWidget()
+        card.setFixedWidth(320)
+        cl = QHBoxLayout(card)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(12)
+        self.cover = _Cover()
+        cl.addWidget(self.cover)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addStretch(1)
+        self.title = QLabel("Nothing playing")
+        self.title.setObjectName("nowTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("nowSub")
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        texts.addStretch(1)
+        cl.addLayout(texts, 1)
+        lay.addWidget(card)
+
+        # transport + seek
+        mid = QVBoxLayout()
+        mid.setSpacing(4)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(18)
+        buttons.addStretch(1)
+        self.prev_btn = tool_button("previous", "Previous (Ctrl+Left)", 18)
+        self.play_btn = QToolButton()
+        self.play_btn.setObjectName("playButton")
+        self.play_btn.setFixedSize(36, 36)
+        self.play_btn.setIconSize(QSize(18, 18))
+        self.play_btn.setToolTip("Play/Pause (Space)")
+        self.play_btn.setAccessibleName("Play/Pause")
+        self.play_btn.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.next_btn = tool_button("next", "Next: mix now (Ctrl+Right)", 18)
+        for b in (self.prev_btn, self.play_btn, self.next_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        mid.addLayout(buttons)
+        seek_row = QHBoxLayout()
+        seek_row.setSpacing(8)
+        self.elapsed = QLabel("0:00")
+        self.elapsed.setObjectName("time")
+        self.elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.elapsed.setFixedWidth(40)
+        self.total = QLabel("0:00")
+        self.total.setObjectName("time")
+        self.total.setFixedWidth(40)
+        self.seek = SeekSlider()
+        seek_row.addWidget(self.elapsed)
+        seek_row.addWidget(self.seek, 1)
+        seek_row.addWidget(self.total)
+        mid.addLayout(seek_row)
+        lay.addLayout(mid, 1)
+
+        # volume
+        right = QHBoxLayout()
+        right.setSpacing(6)
+        self.audio_label = QLabel("")
+        self.audio_label.setObjectName("time")
+        self.vol_btn = tool_button("volume", "Mute", 18)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setFixedWidth(110)
+        self.volume.setAccessibleName("Volume")
+        self.volume.setToolTip("Volume")
+        right.addStretch(1)
+        right.addWidget(self.audio_label)
+        right.addWidget(self.vol_btn)
+        right.addWidget(self.volume)
+        rw = QWidget()
+        rw.setFixedWidth(320)
+        rw.setLayout(right)
+        lay.addWidget(rw)
+        self.set_playing(False)
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_btn.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
+        self.play_btn.setToolTip("Pause (Space)" if playing else "Play (Space)")
+
+    def update_from(self, np_: NowPlaying) -> None:
+        """Refresh the card, the times and the seek bar from ``np_``."""
+        self.title.setText(np_.title or "Nothing playing")
+        self.subtitle.setText(np_.subtitle)
+        self.cover.set_bridge(np_.in_bridge)
+        self.elapsed.setText(fmt_time(np_.position))
+        self.total.setText(fmt_time(np_.duration))
+        self.seek.set_duration(np_.duration)
+        self.seek.marks = np_.marks
+        if not self.seek.isSliderDown():
+            self.seek.setValue(int(np_.position * 1000))
+        self.seek.update()
