@@ -95,6 +95,11 @@ SMART_WEIGHTS: dict[str, float] = {
     "prior": 0.10,
 }
 
+#: Most candidates searched per song (A's latest exits, B's earliest entries), so that a plan
+#: takes a few milliseconds even for songs of thousands of bars.
+MAX_EXITS = 128
+MAX_ENTRIES = 64
+
 #: Weight of the positional prior in ``jsd`` and ``dtw``.
 BASELINE_PRIOR = 0.10
 
@@ -267,7 +272,7 @@ def candidate_exits(n_bars: int, settings: MixSettings, exit_bars: range | None 
 
     ``exit_bars`` (when given) replaces the ``exit_from`` window; ``min_exit_bar`` always
     applies. When nothing is left, the allowed bar nearest to the request is used, and
-    A's last bar when even that fails.
+    A's last bar when even that fails. At most the latest :data:`MAX_EXITS` are kept.
     """
     n = max(int(n_bars), 1)
     lo = int(np.clip(min_exit_bar, 1, n))
@@ -283,16 +288,19 @@ def candidate_exits(n_bars: int, settings: MixSettings, exit_bars: range | None 
         cand = np.arange(max(start, lo), n + 1)
         if cand.size == 0:
             cand = np.array([n])
-    return np.unique(cand).astype(np.int64)
+    return np.unique(cand).astype(np.int64)[-MAX_EXITS:]
 
 
 def candidate_entries(n_bars: int, settings: MixSettings) -> np.ndarray:
-    """Entry bars of a song of ``n_bars`` bars allowed by the settings (never empty)."""
+    """Entry bars of a song of ``n_bars`` bars allowed by the settings (never empty).
+
+    At most the earliest :data:`MAX_ENTRIES` are kept.
+    """
     n = max(int(n_bars), 1)
     if settings.full_songs:
         return np.array([0], np.int64)
     last = int(math.floor(float(np.clip(settings.entry_until, 0.0, 1.0)) * n + 1e-9))
-    return np.arange(0, min(max(last, 0), n - 1) + 1, dtype=np.int64)
+    return np.arange(0, min(max(last, 0), n - 1, MAX_ENTRIES - 1) + 1, dtype=np.int64)
 
 
 # --------------------------------------------------------------------- scoring
@@ -561,7 +569,7 @@ def plan_mix(a: Song, b: Song, settings: MixSettings | None = None,
         15 % of B).
     exit_bars : range, optional
         Restrict A's exits to these bars (e.g. the next few bars for "mix now"); replaces the
-        ``exit_from`` window.
+        ``exit_from`` window, in ``full_songs`` mode too.
     min_exit_bar : int
         First bar A may exit at.
 

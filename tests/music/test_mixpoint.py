@@ -12,11 +12,15 @@ import pytest
 from midi_factory import write_song
 
 from smootify_player.music.mixpoint import (
+    MAX_ENTRIES,
+    MAX_EXITS,
     METHODS,
     SMART_PARTS,
     SMART_WEIGHTS,
     MixPlan,
     MixSettings,
+    candidate_entries,
+    candidate_exits,
     mix_features,
     plan_mix,
     score_pairs,
@@ -201,3 +205,13 @@ def test_smart_prefers_matching_entry(tmp_path):
     assert int(np.argmax(score[0])) == 4
     assert parts["harmony_edge"][0, 4] > parts["harmony_edge"][0, 12]
     assert parts["drums"][0, 4] > parts["drums"][0, 12]
+
+
+def test_candidate_caps_for_long_songs():
+    exits = candidate_exits(3000, MixSettings())
+    entries = candidate_entries(3000, MixSettings())
+    assert len(exits) == MAX_EXITS and exits[-1] == 3000 and exits[0] >= 2100
+    assert len(entries) == MAX_ENTRIES and entries[0] == 0
+    assert candidate_entries(1, MixSettings()).tolist() == [0]
+    assert candidate_exits(1, MixSettings()).tolist() == [1]
+    assert candidate_exits(10, MixSettings(exit_from=0.0)).tolist() == list(range(1, 11))
