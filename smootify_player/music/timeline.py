@@ -194,6 +194,7 @@ class Timeline:
         t0, t1 = song.bar_time(from_bar), song.bar_time(to_bar)
         end = int(round((t1 - t0) * sr))
         rows: list[tuple[int, int, int, int, int]] = []
+        blocks: list[np.ndarray] = []
         chans = _assign_channels(song)
         for inst, ch in zip(song.midi.instruments, chans):
             if ch is None:
@@ -220,17 +221,13 @@ class Timeline:
             if bend:
                 rows.append((0, BEND, ch, bend, 0))
             if inst.notes:
-                arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes])
-                keep = (arr[:, 0] >= t0 - 1e-6) & (arr[:, 0] < t1 - 1e-6)
-                for s, e, p, v in arr[keep]:
-                    on = _s(s - t0, sr, end)
-                    off = max(_s(min(e, t1) - t0, sr, end), min(on + 1, end))
-                    rows.append((on, NOTE_ON, ch, int(p), int(v)))
-                    rows.append((off, NOTE_OFF, ch, int(p), 0))
+                blocks.append(_note_events(inst.notes, ch, t0, t1, sr, end))
             rows.append((end, CC, ch, _CC_SUSTAIN, 0))
+        blocks.append(np.array(rows, dtype=EVENT_DTYPE))
         bar_samples = np.round((song.downbeats[from_bar:to_bar + 1] - t0) * sr).astype(np.int64)
         return Segment(kind="song", label=label or song.title, start=start, length=end,
-                       block=block, events=_pack(rows), bar_samples=bar_samples, song=song,
+                       block=block, events=_sort(np.concatenate(blocks)),
+                       bar_samples=bar_samples, song=song,
                        from_bar=from_bar, to_bar=to_bar, songs=(song,),
                        tempo_from=float(song.bar_tempo[from_bar]),
                        tempo_to=float(song.bar_tempo[to_bar - 1]))
@@ -273,9 +270,27 @@ def _s(seconds: float, sr: int, end: int) -> int:
 
 
 def _pack(rows: list[tuple[int, int, int, int, int]]) -> np.ndarray:
-    ev = np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE)
-    order = np.lexsort((ev["kind"], ev["sample"]))
-    return ev[order]
+    return _sort(np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE))
+
+
+def _sort(ev: np.ndarray) -> np.ndarray:
+    return ev[np.lexsort((ev["kind"], ev["sample"]))]
+
+
+def _note_events(notes: list, ch: int, t0: float, t1: float, sr: int, end: int) -> np.ndarray:
+    """Note-on and note-off events of the notes starting in [t0, t1), ended at the cut."""
+    arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in notes])
+    arr = arr[(arr[:, 0] >= t0 - 1e-6) & (arr[:, 0] < t1 - 1e-6)]
+    on = np.clip(np.round((arr[:, 0] - t0) * sr), 0, end).astype(np.int64)
+    off = np.clip(np.round((np.minimum(arr[:, 1], t1) - t0) * sr), 0, end).astype(np.int64)
+    off = np.maximum(off, np.minimum(on + 1, end))
+    ev = np.zeros(2 * len(arr), EVENT_DTYPE)
+    ev["sample"] = np.concatenate([on, off])
+    ev["kind"] = np.repeat(np.array([NOTE_ON, NOTE_OFF], np.int8), len(arr))
+    ev["chan"] = ch
+    ev["a"] = np.tile(arr[:, 2], 2)
+    ev["b"] = np.concatenate([arr[:, 3], np.zeros(len(arr))])
+    return ev
 
 
 def _assign_channels(song: Song) -> list[int | None]:
