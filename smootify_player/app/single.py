@@ -28,10 +28,12 @@ def send_to_running(name: str, paths: list[str], timeout_ms: int = 1000) -> bool
         return False
     sock.write(json.dumps({"open": paths}).encode() + b"\n")
     sock.flush()
-    ok = sock.waitForBytesWritten(timeout_ms)
-    sock.waitForReadyRead(timeout_ms)  # the server answers "ok" once it has the paths
+    while sock.bytesToWrite() and sock.waitForBytesWritten(timeout_ms):
+        pass
+    # The server answers "ok" once it has the paths.
+    ok = sock.waitForReadyRead(timeout_ms) and bytes(sock.readAll()).startswith(b"ok")
     sock.disconnectFromServer()
-    return ok
+    return bool(ok)
 
 
 class InstanceServer(QObject):
