@@ -909,7 +909,9 @@ class Player:
             target = self._entries.get(self._mix_now[0])
         else:
             target = self._next_after(src.uid)
-        if target is None or target.song is None:
+        if target is None:
+            return  # the end of the queue (repeat is off)
+        if target.song is None:
             # Not analysed in time: join to the first song that is, rather than stop.
             target = next((e for e in self.queue if e.song is not None), None)
             if target is None:

@@ -1,0 +1,202 @@
+"""The Qt-free Player: transitions through the worker, fallbacks, queue edits, end of queue."""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from midi_factory import write_song
+
+from smootify_player.audio.synth import fallback_soundfont
+from smootify_player.player import Player, PlayerSettings, expand_paths, read_m3u, write_m3u8
+
+SPEED = 16.0
+
+
+class Harness:
+    """Runs background jobs on a thread and hands results back on the test's thread."""
+
+    def __init__(self, hold: Callable[[Callable], bool] | None = None) -> None:
+        self.pool = ThreadPoolExecutor(1)
+        self.done: queue.Queue = queue.Queue()
+        self.hold = hold  # jobs for which this returns True never report back
+
+    def __call__(self, fn, on_done, priority: int = 0) -> None:
+        def run() -> None:
+            try:
+                result, error = fn(), None
+            except BaseException as exc:  # noqa: BLE001
+                result, error = None, exc
+            if self.hold is None or not self.hold(result):
+                self.done.put((on_done, result, error))
+
+        self.pool.submit(run)
+
+    def run(self, player: Player, until: Callable[[], bool], timeout: float = 15.0) -> bool:
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            while not self.done.empty():
+                cb, r, e = self.done.get()
+                cb(r, e)
+            player.poll()
+            if until():
+                return True
+            time.sleep(0.005)
+        return False
+
+
+@pytest.fixture
+def songs(tmp_path: Path) -> list[Path]:
+    return [write_song(tmp_path / f"{n}.mid", bars=12, tempo=180, tonic=t, seed=i)
+            for i, (n, t) in enumerate((("alpha", 0), ("beta", 7), ("gamma", 9)))]
+
+
+@pytest.fixture(autouse=True)
+def _small_soundfont(monkeypatch: pytest.MonkeyPatch) -> None:
+    sf = fallback_soundfont()
+    if sf is not None:
+        monkeypatch.setenv("SMOOTIFY_SOUNDFONT", str(sf))
+
+
+def make(h: Harness, **settings) -> tuple[Player, list[str]]:
+    titles: list[str] = []
+    p = Player(h, PlayerSettings(transition="crossfade", **settings), notice=lambda m: None,
+               audio="silent", clock_speed=SPEED)
+
+    def watch(kind: str, payload) -> None:
+        t = p.now_playing().title
+        if t and (not titles or titles[-1] != t):
+            titles.append(t)
+
+    p.listeners.append(watch)
+    return p, titles
+
+
+def follow(h: Harness, p: Player, titles: list[str], until: Callable[[], bool],
+           timeout: float = 15.0) -> bool:
+    def check() -> bool:
+        t = p.now_playing().title
+        if t and (not titles or titles[-1] != t):
+            titles.append(t)
+        return until()
+
+    return h.run(p, check, timeout)
+
+
+def test_expand_paths_files_folders_playlists(songs, tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    m3u = tmp_path / "list.m3u"
+    m3u.write_text("#EXTM3U\nbeta.mid\n\n# comment\nmissing.mid\n")
+    notes: list[str] = []
+    out = expand_paths([songs[0], m3u, tmp_path / "notes.txt"], notes.append)
+    assert [p.name for p in out] == ["alpha.mid", "beta.mid"]
+    assert any("missing.mid" in n for n in notes) and any("notes.txt" in n for n in notes)
+    assert [p.name for p in expand_paths([tmp_path])] == ["alpha.mid", "beta.mid", "gamma.mid"]
+    target = tmp_path / "out.m3u8"
+    write_m3u8(songs, target)
+    assert read_m3u(target) == [s.resolve() for s in songs]
+
+
+def test_plays_through_bridges_and_wraps_to_the_top(songs):
+    h = Harness()
+    p, titles = make(h)
+    p.add(songs)
+    p.play()
+    assert follow(h, p, titles, lambda: titles.count("alpha") >= 2, timeout=20)
+    assert titles[:6] == ["alpha", "alpha + beta", "beta", "beta + gamma", "gamma",
+                          "gamma + alpha"]
+    assert p.fallbacks == 0 and p.transitions_done >= 3
+    # the engine really rendered the whole way: its position is the heard position
+    assert p.engine.position >= p.position
+    p.close()
+
+
+def test_repeat_off_stops_at_the_end(songs):
+    h = Harness()
+    p, titles = make(h, repeat=False)
+    p.add(songs[:2])
+    p.play()
+    assert follow(h, p, titles, lambda: p.state == "stopped", timeout=20)
+    assert titles == ["alpha", "alpha + beta", "beta"]
+    p.close()
+
+
+def test_a_late_plan_falls_back_to_a_rule_bridge(songs):
+    from smootify_player.player import Transition
+
+    h = Harness(hold=lambda result: isinstance(result, Transition))  # plans never arrive
+    p, titles = make(h)
+    p.add(songs[:2])
+    p.play()
+    assert follow(h, p, titles, lambda: p.current is not None and p.current.title == "beta")
+    assert "alpha + beta" in titles
+    assert p.fallbacks >= 1
+    p.close()
+
+
+def test_reordering_drops_the_stale_plan(songs):
+    h = Harness()
+    p, titles = make(h)
+    p.add(songs)
+    p.play()
+    assert h.run(p, lambda: len(p.timeline.segments) == 3)  # alpha -> beta is planned
+    assert p.timeline.segments[-1].song.path.stem == "beta"
+    p.move([2], 1)  # gamma is next now
+    assert [s.kind for s in p.timeline.segments] == ["song"]
+    assert h.run(p, lambda: len(p.timeline.segments) == 3)
+    assert p.timeline.segments[-1].song.path.stem == "gamma"
+    assert follow(h, p, titles, lambda: "alpha + gamma" in titles)
+    p.close()
+
+
+def test_a_song_that_fails_while_queued_is_skipped_and_marked(songs, tmp_path):
+    broken = tmp_path / "broken.mid"
+    broken.write_bytes(b"MThd\x00\x00\x00\x06junk")
+    h = Harness()
+    p, titles = make(h)
+    p.add([songs[0], broken, songs[1]])
+    p.play()
+    assert follow(h, p, titles, lambda: "alpha + beta" in titles)
+    assert p.queue[1].status == "failed" and "broken.mid" in p.queue[1].error
+    p.close()
+
+
+def test_next_mixes_now_at_the_next_bars(songs):
+    h = Harness()
+    p, titles = make(h)
+    p.add(songs)
+    p.play()
+    assert h.run(p, lambda: p.state == "playing" and p.position_seconds() > 1.0)
+    t = p.position_seconds()
+    p.next()
+    assert follow(h, p, titles, lambda: p.now_playing().in_bridge)
+    bar = 60 / 180 * 4
+    assert p.position_seconds() - t < 4 * bar
+    assert p.now_playing().title == "alpha + beta"
+    p.close()
+
+
+def test_pause_seek_volume_and_snapshot(songs):
+    h = Harness()
+    p, _ = make(h)
+    p.add(songs)
+    p.play()
+    assert h.run(p, lambda: p.state == "playing")
+    p.pause()
+    pos = p.position
+    time.sleep(0.1)
+    assert p.position == pos
+    p.seek(5.0)
+    assert abs(p.position_seconds() - 5.0) < 0.05
+    p.set_volume(0.5)
+    assert p.engine.volume == 0.5
+    snap = p.snapshot()
+    assert snap["current"] == 0 and abs(snap["position"] - 5.0) < 0.05
+    notes, spans = p.roll(4.0, 8.0)
+    bar = 60 / 180 * 4
+    assert notes and all(n.end >= 4.0 - bar and n.start <= 8.0 + bar for n in notes)
+    p.close()
