@@ -99,10 +99,10 @@ def song_cuts(f: MixFeatures) -> np.ndarray:
     return ks[active[ks - 1] & active[ks]] if ks.size else ks
 
 
-def _candidate_mask(n: int, ks: np.ndarray) -> np.ndarray:
-    """(len(ks), n) bool: candidate entries of each cut (all bars but A's compared tail)."""
+def _candidate_mask(n: int, ks: np.ndarray, exclude: int = MAX_TAIL_BARS) -> np.ndarray:
+    """(len(ks), n) bool: candidate entries of each cut (all bars but ``[k - exclude, k)``)."""
     j = np.arange(n)[None, :]
-    return ~((j >= ks[:, None] - MAX_TAIL_BARS) & (j < ks[:, None]))
+    return ~((j >= ks[:, None] - exclude) & (j < ks[:, None]))
 
 
 def _rank_stats(scores: np.ndarray, mask: np.ndarray, ks: np.ndarray) -> np.ndarray:
@@ -119,7 +119,7 @@ def _rank_stats(scores: np.ndarray, mask: np.ndarray, ks: np.ndarray) -> np.ndar
 
 
 def _scored_cuts(songs: list[LpdSong], method: str, seed: int,
-                 weights: dict[str, float] | None = None,
+                 weights: dict[str, float] | None = None, exclude: int = MAX_TAIL_BARS,
                  ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
     """Yield (scores, mask, ks, parts) per chunk of cuts of every song."""
     for song in songs:
@@ -130,7 +130,7 @@ def _scored_cuts(songs: list[LpdSong], method: str, seed: int,
             ks = ks_all[c:c + _CHUNK]
             scores, parts = score_pairs(f, f, ks, entries, method, prior=False,
                                         seed=seed + song.index, weights=weights)
-            yield scores, _candidate_mask(f.n_bars, ks), ks, parts
+            yield scores, _candidate_mask(f.n_bars, ks, exclude), ks, parts
 
 
 def _summary(stats: list[np.ndarray]) -> dict[str, float]:
@@ -143,7 +143,8 @@ def _summary(stats: list[np.ndarray]) -> dict[str, float]:
 
 
 def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
-                       songs: list[LpdSong] | None = None) -> dict:
+                       songs: list[LpdSong] | None = None,
+                       exclude: int = MAX_TAIL_BARS) -> dict:
     """MRR, top-1 and top-5 of every method at finding a song's own continuation.
 
     Parameters
@@ -156,6 +157,9 @@ def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
         Seed of the song sample and of ``random``.
     songs : list of LpdSong, optional
         Already loaded songs (then ``npz_path`` and ``limit`` are not read).
+    exclude : int
+        Bars before the cut left out of the candidates (default the 4 bars the methods
+        compare; 0 ranks every bar, where a bar of A's tail matches itself).
 
     Returns
     -------
@@ -169,7 +173,7 @@ def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
     n_cuts, n_cand = 0, 0.0
     for method in METHODS:
         stats = []
-        for scores, mask, ks, _ in _scored_cuts(songs, method, seed):
+        for scores, mask, ks, _ in _scored_cuts(songs, method, seed, exclude=exclude):
             stats.append(_rank_stats(scores, mask, ks))
             if method == METHODS[0]:
                 n_cuts += len(ks)
@@ -180,7 +184,8 @@ def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
         ("smart_without_phrase", dict(SMART_WEIGHTS, phrase=0.0, phrase8=0.0)),
         ("phrase_only", {"phrase": SMART_WEIGHTS["phrase"], "phrase8": SMART_WEIGHTS["phrase8"]}),
     ):
-        stats = [_rank_stats(s, m, k) for s, m, k, _ in _scored_cuts(songs, "smart", seed, weights)]
+        stats = [_rank_stats(s, m, k)
+                 for s, m, k, _ in _scored_cuts(songs, "smart", seed, weights, exclude)]
         ablations[name] = _summary(stats)
     return {
         "methods": results,
@@ -189,7 +194,8 @@ def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
         "songs": len(songs),
         "seed": seed,
         "candidates_per_cut": round(n_cand / max(n_cuts, 1), 1),
-        "protocol": "same-song cut at k%4==0; candidates: every bar but [k-4, k); prior off",
+        "protocol": (f"same-song cut at k%4==0; candidates: every bar but [k-{exclude}, k); "
+                     "prior off"),
     }
 
 

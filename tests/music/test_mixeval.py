@@ -89,3 +89,11 @@ def test_fit_weights(npz):
     assert sum(r["weights"].values()) == pytest.approx(1.0, abs=1e-3)
     assert r["cuts"] == 24 and r["songs"] == 6
     assert 0.0 < r["train"]["mrr"] <= 1.0
+
+
+def test_exclude_zero_ranks_every_bar(npz):
+    songs = load_lpd_songs(npz, limit=2, seed=0)
+    r4 = evaluate_mixpoints(None, songs=songs, seed=0)
+    r0 = evaluate_mixpoints(None, songs=songs, seed=0, exclude=0)
+    assert r4["candidates_per_cut"] == 28.0 and r0["candidates_per_cut"] == 32.0
+    assert "[k-0, k)" in r0["protocol"]
