@@ -39,6 +39,10 @@ __all__ = [
     "TAIL_BARS",
     "HEAD_BARS",
     "MAX_TAIL_BARS",
+    "PHRASE_BARS",
+    "KEY_BARS",
+    "MAX_EXITS",
+    "MAX_ENTRIES",
     "MixSettings",
     "MixPlan",
     "MixFeatures",
@@ -220,6 +224,7 @@ class MixFeatures:
 
     @property
     def n_bars(self) -> int:
+        """Number of bars."""
         return int(self.pc.shape[0])
 
     def window(self, name: str, starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
