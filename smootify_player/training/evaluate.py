@@ -258,11 +258,11 @@ def evaluate(data: str | Path | LPD5, limit: int = 2000, seed: int = 0,
         for name, (model, meta, path) in methods.models.items():
             lat = _latency(path, data, win, idx, latency_runs, threads)
             result[name]["latency_ms"] = lat
-            info = {"params": sum(p.numel() for p in model.parameters()),
+            info = {**{k: v for k, v in meta.items() if k not in ("config",)},
+                    "params": sum(p.numel() for p in model.parameters()),
                     "file": str(path.name), "file_bytes": path.stat().st_size,
                     "latency_ms": lat, "latency_threads": threads,
-                    "config": model.cfg.__dict__,
-                    **{k: v for k, v in meta.items() if k not in ("config",)}}
+                    "config": dict(model.cfg.__dict__)}
             if name == "unet":
                 model_info.update(info)
             else:

@@ -116,7 +116,8 @@ def _lr_at(opt: TrainOptions, step: int, elapsed: float) -> float:
         frac = step / opt.steps
     elif opt.minutes:
         frac = elapsed / (opt.minutes * 60)
-    warm = min(1.0, (step + 1) / 200)
+    n_warm = min(200, max(1, opt.steps // 10)) if opt.steps else 200
+    warm = min(1.0, (step + 1) / n_warm)
     return opt.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
 
