@@ -23,6 +23,9 @@ def _rotations(profile: np.ndarray) -> np.ndarray:
 _PROFILES = np.concatenate([_rotations(_MAJOR), _rotations(_MINOR)])
 _PROFILES = (_PROFILES - _PROFILES.mean(1, keepdims=True)) / _PROFILES.std(1, keepdims=True)
 
+#: The 24 z-scored key profiles (major C..B, then minor C..B), for correlation with histograms.
+KEY_PROFILES = _PROFILES
+
 _MAJOR_SCALE = np.array([0, 2, 4, 5, 7, 9, 11])
 _MINOR_SCALE = np.array([0, 2, 3, 5, 7, 8, 10])
 

@@ -29,7 +29,7 @@ from scipy.spatial.distance import jensenshannon
 
 from .families import BASS, DRUMS
 from .features import BarFeatures
-from .key import _PROFILES  # z-scored Krumhansl-Kessler profiles, shared with estimate_key
+from .key import KEY_PROFILES
 from .song import Song
 
 __all__ = [
@@ -343,7 +343,7 @@ def _key_fifths(pc: np.ndarray, fallback: int) -> np.ndarray:
     h = pc.astype(np.float64)
     std = h.std(-1, keepdims=True)
     z = (h - h.mean(-1, keepdims=True)) / np.where(std > 0, std, 1.0)
-    best = np.argmax(z @ _PROFILES.T, axis=-1)
+    best = np.argmax(z @ KEY_PROFILES.T, axis=-1)
     tonic, minor = best % 12, best >= 12
     major_tonic = np.where(minor, (tonic + 3) % 12, tonic)
     fifths = (major_tonic * 7) % 12
