@@ -81,14 +81,15 @@ def run_train(args: argparse.Namespace) -> int:
                        val_windows=args.val_windows, resume=args.resume,
                        cache_dir=args.cache_dir, quiet=args.quiet)
     summary = train(opt)
+    import os
+
+    if int(os.environ.get("RANK", "0")) != 0:
+        return 0
     if args.valid and not args.no_tune:
-        import os
+        from .evaluate import tune_file
 
-        if int(os.environ.get("RANK", "0")) == 0:
-            from .evaluate import tune_file
-
-            thr = tune_file(args.out, args.valid, seed=args.seed + 777)
-            print(f"thresholds tuned on valid: {json.dumps(thr)}")
+        thr = tune_file(args.out, args.valid, seed=args.seed + 777)
+        print(f"thresholds tuned on valid: {json.dumps(thr)}")
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}))
     return 0
 
