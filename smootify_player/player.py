@@ -1043,11 +1043,15 @@ class Player:
         self.run_background(job, done, 5)
 
     # ------------------------------------------------------------------ rolls
-    def roll(self, t0: float, t1: float) -> tuple[list[RollNote], list[tuple[float, float]]]:
-        """Notes sounding between timeline seconds ``t0`` and ``t1``, and the bridge spans."""
+    def roll(self, t0: float, t1: float
+             ) -> tuple[list[RollNote], list[tuple[float, float, str]]]:
+        """Notes sounding between timeline seconds ``t0`` and ``t1``, and the bridges there.
+
+        Bridges come as (start, end, composer name) in timeline seconds.
+        """
         sr = self.sample_rate
         notes: list[RollNote] = []
-        spans: list[tuple[float, float]] = []
+        spans: list[tuple[float, float, str]] = []
         with self.timeline.lock:
             segs = list(self.timeline.segments)
         for seg in segs:
@@ -1055,7 +1059,9 @@ class Player:
             if s1 < t0 or s0 > t1:
                 continue
             if seg.kind == "bridge":
-                spans.append((s0, s1))
+                composer = seg.bridge.composer if seg.bridge else ""
+                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut"}.get(
+                    composer, composer)))
                 notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
                 continue
             if seg.song is None or len(seg.bar_samples) < 2:

@@ -81,7 +81,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     paths = [Path(p) for p in args.paths]
     if paths:
         window.add_paths(paths, play=True)
-    elif state and state.queue:
+    elif state is not None:  # a saved session, even an emptied queue, wins over the demo
         player.add(state.queue)
         if state.original_order is not None and len(state.original_order) == len(player.queue):
             player.shuffled_from = [player.queue[i].uid for i in state.original_order]

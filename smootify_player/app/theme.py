@@ -61,7 +61,6 @@ QTableView {{
     outline: 0;
 }}
 QTableView::item {{ padding: 0 8px; border: none; }}
-QTableView::item:hover {{ background: rgba(255,255,255,0.06); }}
 QHeaderView {{ background: transparent; }}
 QHeaderView::section {{
     background: transparent; color: {SUBTLE}; border: none;

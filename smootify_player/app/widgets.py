@@ -85,7 +85,8 @@ class PianoRoll(QWidget):
             return (t - t0) / (t1 - t0) * w
 
         notes, spans = self.player.roll(t0, t1) if self.player.timeline.segments else ([], [])
-        for s0, s1 in spans:
+        for s0, s1, composer in spans:
+            label = f"BRIDGE · {composer.upper()}" if composer else "BRIDGE"
             band = QRectF(x(s0), 0, x(s1) - x(s0), h)
             g = QLinearGradient(band.topLeft(), band.bottomLeft())
             g.setColorAt(0, QColor(29, 185, 84, 90))
@@ -95,8 +96,8 @@ class PianoRoll(QWidget):
             p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
             p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
             p.setFont(self._font)
-            p.drawText(QRectF(band.left() + 6, 4, max(band.width() - 8, 60), 16),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "BRIDGE")
+            p.drawText(QRectF(band.left() + 6, h - 20, max(band.width() - 8, 60), 16),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
         if notes:
             lo = min(n.pitch for n in notes if n.family != 0) if any(
                 n.family != 0 for n in notes) else 36

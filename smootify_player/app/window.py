@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.roll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([360, 210])
+        split.setSizes([330, 240])
         lay.addWidget(split, 1)
         return page
 
