@@ -17,6 +17,24 @@ ARCHS = {
 }
 
 
+#: Training budget when neither --steps nor --minutes is given (fits ~2 h on 2 CPU cores).
+DEFAULT_MINUTES = 90.0
+
+
+def _sibling_valid(data: str) -> str | None:
+    """``..._valid.npz`` next to a ``..._train.npz``, when it exists."""
+    from pathlib import Path
+
+    p = Path(data)
+    if p.is_file() and "_train" in p.name:
+        v = p.with_name(p.name.replace("_train", "_valid"))
+        if v.is_file():
+            return str(v)
+    if p.is_dir():
+        return data  # an LPD-5 directory holds every split; valid is taken by md5
+    return None
+
+
 def add_train_args(p: argparse.ArgumentParser) -> None:
     """Add the ``train`` options to ``p``.
 
@@ -26,7 +44,8 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
         The sub-command parser.
     """
     p.add_argument("--data", required=True, help="train npz (lpd5_16th_train.npz) or LPD-5 dir")
-    p.add_argument("--valid", help="valid npz or LPD-5 dir, to pick the best checkpoint")
+    p.add_argument("--valid", help="valid npz or LPD-5 dir, to pick the best checkpoint and "
+                   "tune thresholds (default: the _valid.npz beside --data, or the same dir)")
     p.add_argument("--out", required=True, help="output .safetensors")
     p.add_argument("--arch", choices=sorted(ARCHS), default="unet")
     p.add_argument("--ctx-bars", type=int, help="context bars each side (default: arch's)")
@@ -36,7 +55,9 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--steps", type=int, default=0, help="stop after N steps")
-    p.add_argument("--minutes", type=float, default=0.0, help="stop after N minutes of training")
+    p.add_argument("--minutes", type=float, default=0.0,
+                   help=f"stop after N minutes of training (default {DEFAULT_MINUTES:g} "
+                   "when no --steps)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: default)")
     p.add_argument("--max-shift", type=int, default=5, help="transposition range, semitones")
@@ -59,8 +80,13 @@ def run_train(args: argparse.Namespace) -> int:
         Parsed ``train`` options.
     """
     if args.steps <= 0 and args.minutes <= 0:
-        print("smootify train: give --steps or --minutes", file=sys.stderr)
-        return 2
+        args.minutes = DEFAULT_MINUTES
+        print(f"smootify train: no --steps/--minutes, training for {DEFAULT_MINUTES:g} minutes",
+              file=sys.stderr)
+    if args.valid is None:
+        args.valid = _sibling_valid(args.data)
+        if args.valid:
+            print(f"smootify train: validating on {args.valid}", file=sys.stderr)
     from ..model.unet import ModelConfig
     from .train import TrainOptions, train
 
