@@ -37,8 +37,11 @@ PY=${PYTHON:-python3}
 stamp=.venv/.smootify-setup
 want="$(sha1sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q "torch==2.13.0"
-  .venv/bin/python -m pip install -q -e ".[train,test]"
+  echo "setup: installing Python packages into .venv (log: .venv/setup.log)"
+  {
+    .venv/bin/python -m pip install -q --upgrade pip &&
+    .venv/bin/python -m pip install -q "torch==2.13.0" &&
+    .venv/bin/python -m pip install -q -e ".[train,test]"
+  } > .venv/setup.log 2>&1 || { tail -30 .venv/setup.log >&2; exit 1; }
   echo "$want" > "$stamp"
 fi
