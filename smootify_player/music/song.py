@@ -219,13 +219,19 @@ class Song:
         self.features: BarFeatures = bar_features(active, onset)
         self.key: Key = estimate_key(self.features.pc)
 
-    def step_at(self, seconds: np.ndarray, ceil: bool = False) -> np.ndarray:
-        """Global 16th-step index (16 per bar) at ``seconds``; rounds to the nearest step."""
+    def step_position(self, seconds: np.ndarray) -> np.ndarray:
+        """Fractional global 16th-step position (16 per bar, whatever the metre) at ``seconds``."""
         ticks = self.tempo_map.tick(seconds)
         bar = np.clip(np.searchsorted(self.bar_ticks, ticks, side="right") - 1,
                       0, len(self.bar_ticks) - 2)
         lo, hi = self.bar_ticks[bar], self.bar_ticks[bar + 1]
-        frac = (ticks - lo) / np.maximum(hi - lo, 1e-9) * STEPS_PER_BAR
+        return bar * STEPS_PER_BAR + (ticks - lo) / np.maximum(hi - lo, 1e-9) * STEPS_PER_BAR
+
+    def step_at(self, seconds: np.ndarray, ceil: bool = False) -> np.ndarray:
+        """Global 16th-step index (16 per bar) at ``seconds``; rounds to the nearest step."""
+        pos = self.step_position(seconds)
+        bar = np.floor(pos / STEPS_PER_BAR)
+        frac = pos - bar * STEPS_PER_BAR
         frac = np.ceil(frac - 0.25) if ceil else np.floor(frac + 0.25)
         return (bar * STEPS_PER_BAR + frac).astype(np.int64)
 

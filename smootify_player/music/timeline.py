@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,7 +119,11 @@ class Timeline:
         return self.n_blocks * CHANNELS_PER_BLOCK
 
     def _next_block(self) -> int:
-        return (self.segments[-1].block + 1) % self.n_blocks if self.segments else 0
+        if not self.segments:
+            return 0
+        last = self.segments[-1]
+        width = 2 if last.kind == "crossfade" else 1
+        return (last.block + width) % self.n_blocks
 
     def add_song(self, song: Song, from_bar: int = 0, to_bar: int | None = None,
                  label: str | None = None) -> Segment:
@@ -193,44 +198,72 @@ class Timeline:
         sr = self.sample_rate
         t0, t1 = song.bar_time(from_bar), song.bar_time(to_bar)
         end = int(round((t1 - t0) * sr))
-        rows: list[tuple[int, int, int, int, int]] = []
-        blocks: list[np.ndarray] = []
-        chans = _assign_channels(song)
-        for inst, ch in zip(song.midi.instruments, chans):
-            if ch is None:
-                continue
-            rows.append((0, CC, ch, _CC_RESET_ALL, 0))
-            rows.append((0, CC, ch, _CC_VOLUME, 100))
-            rows.append((0, CC, ch, _CC_PAN, 64))
-            if not inst.is_drum:
-                rows.append((0, PROGRAM, ch, inst.program, 0))
-            # Controller and pitch-bend state up to the entry bar, replayed at its start.
-            last: dict[int, int] = {}
-            for c in inst.control_changes:
-                if c.time < t0 and c.number in _STATE_CCS:
-                    last[c.number] = c.value
-                elif t0 <= c.time < t1:
-                    rows.append((_s(c.time - t0, sr, end), CC, ch, c.number, c.value))
-            rows.extend((0, CC, ch, num, val) for num, val in last.items())
-            bend = 0
-            for pb in inst.pitch_bends:
-                if pb.time < t0:
-                    bend = pb.pitch
-                elif t0 <= pb.time < t1:
-                    rows.append((_s(pb.time - t0, sr, end), BEND, ch, pb.pitch, 0))
-            if bend:
-                rows.append((0, BEND, ch, bend, 0))
-            if inst.notes:
-                blocks.append(_note_events(inst.notes, ch, t0, t1, sr, end))
-            rows.append((end, CC, ch, _CC_SUSTAIN, 0))
-        blocks.append(np.array(rows, dtype=EVENT_DTYPE))
+
+        def to_sample(t: np.ndarray) -> np.ndarray:
+            return np.round((np.asarray(t, np.float64) - t0) * sr)
+
+        events = _song_events(song, t0, t1, end, to_sample)
         bar_samples = np.round((song.downbeats[from_bar:to_bar + 1] - t0) * sr).astype(np.int64)
         return Segment(kind="song", label=label or song.title, start=start, length=end,
-                       block=block, events=_sort(np.concatenate(blocks)),
-                       bar_samples=bar_samples, song=song,
+                       block=block, events=events, bar_samples=bar_samples, song=song,
                        from_bar=from_bar, to_bar=to_bar, songs=(song,),
                        tempo_from=float(song.bar_tempo[from_bar]),
                        tempo_to=float(song.bar_tempo[to_bar - 1]))
+
+    def add_crossfade(self, a: Song, b: Song, exit_bar: int, entry_bar: int,
+                      tempo_from: float, tempo_to: float, bars: int = 2) -> Segment:
+        """Append a beat-matched crossfade: A's next ``bars`` fade out as B's lead-in fades in.
+
+        A's bars ``[exit_bar, exit_bar + bars)`` and B's bars ``[entry_bar - bars, entry_bar)``
+        are both placed on the bridge's tempo ramp, bar for bar, so their beats coincide;
+        expression (CC 11) follows an equal-power curve. A plays on the segment's channel
+        block, B on the next one.
+        """
+        with self.lock:
+            block = self._next_block()
+            if block + 1 >= self.n_blocks:
+                block = 0
+            sr = self.sample_rate
+            n_steps = bars * STEPS_PER_BAR
+            ramp = ramp_step_times(n_steps, tempo_from, tempo_to) * sr
+            end = int(round(ramp[-1]))
+            parts = []
+            for song, first_bar, chan_offset, fade_in in (
+                    (a, exit_bar, 0, False), (b, entry_bar - bars, CHANNELS_PER_BLOCK, True)):
+                lo, hi = max(first_bar, 0), int(np.clip(first_bar + bars, 0, song.n_bars))
+                if hi <= lo:
+                    continue
+                t0, t1 = song.bar_time(lo), song.bar_time(hi)
+
+                def to_sample(t: np.ndarray, song: Song = song, first: int = first_bar
+                              ) -> np.ndarray:
+                    steps = song.step_position(np.asarray(t, np.float64)) - first * STEPS_PER_BAR
+                    return np.round(np.interp(steps, np.arange(n_steps + 1), ramp))
+
+                ev = _song_events(song, t0, t1, end, to_sample, skip_ccs=(11,))
+                ev["chan"] += chan_offset
+                # Events before A's or B's first sounding bar start with the segment.
+                parts.append(ev)
+                chans = np.unique(ev["chan"])
+                k = np.arange(n_steps + 1)
+                x = k / n_steps
+                gain = np.sin(np.pi / 2 * x) if fade_in else np.cos(np.pi / 2 * x)
+                fade = np.zeros(len(k) * len(chans), EVENT_DTYPE)
+                fade["sample"] = np.tile(np.round(ramp[k]).astype(np.int64), len(chans))
+                fade["kind"] = CC
+                fade["chan"] = np.repeat(chans, len(k))
+                fade["a"] = 11
+                fade["b"] = np.tile(np.round(127 * gain).astype(np.int16), len(chans))
+                parts.append(fade)
+            events = _sort(np.concatenate(parts)) if parts else np.zeros(0, EVENT_DTYPE)
+            seg = Segment(kind="crossfade", label=f"{a.title} + {b.title}", start=self.length,
+                          length=end, block=block, events=events,
+                          bar_samples=np.round(ramp[::STEPS_PER_BAR]).astype(np.int64),
+                          songs=(a, b), from_bar=exit_bar, to_bar=entry_bar,
+                          tempo_from=float(tempo_from), tempo_to=float(tempo_to))
+            self.segments.append(seg)
+            self.version += 1
+            return seg
 
     def _bridge_segment(self, bridge: Bridge, a: Song | None, b: Song | None,
                         tempo_from: float, tempo_to: float, start: int, block: int) -> Segment:
@@ -265,8 +298,51 @@ class Timeline:
                        tempo_from=float(tempo_from), tempo_to=float(tempo_to))
 
 
-def _s(seconds: float, sr: int, end: int) -> int:
-    return int(min(max(round(seconds * sr), 0), end))
+def _song_events(song: Song, t0: float, t1: float, end: int,
+                 to_sample: Callable[[np.ndarray], np.ndarray],
+                 skip_ccs: tuple[int, ...] = ()) -> np.ndarray:
+    """Events of ``song`` between ``t0`` and ``t1`` seconds, placed by ``to_sample``.
+
+    Every used channel first gets a controller reset, default volume and pan, its program,
+    then the controller and pitch-bend state the song had reached at ``t0``; notes that
+    start in the window sound until their end or the window's; the pedal lifts at the end.
+    """
+    rows: list[tuple[int, int, int, int, int]] = []
+    blocks: list[np.ndarray] = []
+
+    def place(t: float) -> int:
+        return int(np.clip(to_sample(np.array([t]))[0], 0, end))
+
+    for inst, ch in zip(song.midi.instruments, _assign_channels(song)):
+        if ch is None:
+            continue
+        rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
+                 (0, CC, ch, _CC_PAN, 64)]
+        if not inst.is_drum:
+            rows.append((0, PROGRAM, ch, inst.program, 0))
+        # Controller and pitch-bend state up to the window, replayed at its start.
+        last: dict[int, int] = {}
+        for c in inst.control_changes:
+            if c.number in skip_ccs:
+                continue
+            if c.time < t0 and c.number in _STATE_CCS:
+                last[c.number] = c.value
+            elif t0 <= c.time < t1:
+                rows.append((place(c.time), CC, ch, c.number, c.value))
+        rows.extend((0, CC, ch, num, val) for num, val in last.items())
+        bend = 0
+        for pb in inst.pitch_bends:
+            if pb.time < t0:
+                bend = pb.pitch
+            elif t0 <= pb.time < t1:
+                rows.append((place(pb.time), BEND, ch, pb.pitch, 0))
+        if bend:
+            rows.append((0, BEND, ch, bend, 0))
+        if inst.notes:
+            blocks.append(_note_events(inst.notes, ch, t0, t1, end, to_sample))
+        rows.append((end, CC, ch, _CC_SUSTAIN, 0))
+    blocks.append(np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE))
+    return _sort(np.concatenate(blocks))
 
 
 def _pack(rows: list[tuple[int, int, int, int, int]]) -> np.ndarray:
@@ -277,12 +353,13 @@ def _sort(ev: np.ndarray) -> np.ndarray:
     return ev[np.lexsort((ev["kind"], ev["sample"]))]
 
 
-def _note_events(notes: list, ch: int, t0: float, t1: float, sr: int, end: int) -> np.ndarray:
+def _note_events(notes: list, ch: int, t0: float, t1: float, end: int,
+                 to_sample: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """Note-on and note-off events of the notes starting in [t0, t1), ended at the cut."""
     arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in notes])
     arr = arr[(arr[:, 0] >= t0 - 1e-6) & (arr[:, 0] < t1 - 1e-6)]
-    on = np.clip(np.round((arr[:, 0] - t0) * sr), 0, end).astype(np.int64)
-    off = np.clip(np.round((np.minimum(arr[:, 1], t1) - t0) * sr), 0, end).astype(np.int64)
+    on = np.clip(to_sample(arr[:, 0]), 0, end).astype(np.int64)
+    off = np.clip(to_sample(np.minimum(arr[:, 1], t1)), 0, end).astype(np.int64)
     off = np.maximum(off, np.minimum(on + 1, end))
     ev = np.zeros(2 * len(arr), EVENT_DTYPE)
     ev["sample"] = np.concatenate([on, off])

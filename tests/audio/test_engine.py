@@ -150,3 +150,17 @@ def test_missing_soundfont_falls_back_with_notice(tmp_path):
     notes = []
     path = find_soundfont(tmp_path / "missing.sf2", notice=notes.append)
     assert path.is_file() and len(notes) == 1 and "missing.sf2" in notes[0]
+
+
+def test_crossfade_renders_gaplessly_with_both_songs(tmp_path, synth_font):
+    a = Song.load(write_song(tmp_path / "a.mid", bars=8, tempo=120, seed=1))
+    b = Song.load(write_song(tmp_path / "b.mid", bars=8, tempo=96, tonic=7, seed=2))
+    tl = Timeline(SR)
+    tl.add_song(a, 0, 4)
+    xf = tl.add_crossfade(a, b, 4, 4, 120, 96)
+    tl.add_song(b, 4, 6)
+    audio = render_array(Engine(tl, synth_font), tail_s=0.0)
+    db = _db_windows(audio)
+    assert _longest_quiet_ms(db) <= 100
+    mid = audio[xf.start + xf.length // 3: xf.start + 2 * xf.length // 3]
+    assert np.sqrt((mid ** 2).mean()) > 0.01  # both halves of the fade sound in the middle

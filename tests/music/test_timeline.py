@@ -118,3 +118,32 @@ def test_ramp_endpoints():
     assert t[-1] == pytest.approx(8 * 60 / 100)
     up = np.diff(ramp_step_times(32, 80, 160))
     assert np.all(np.diff(up) < 0)  # steps get shorter as the tempo rises
+
+
+def test_crossfade_overlaps_beat_matched_songs(tmp_path):
+    a = Song.load(write_song(tmp_path / "a.mid", bars=16, tempo=120, tonic=0))
+    b = Song.load(write_song(tmp_path / "b.mid", bars=16, tempo=90, tonic=7, bass_program=38))
+    tl = Timeline(SR)
+    tl.add_song(a, 0, 12)
+    xf = tl.add_crossfade(a, b, 12, 4, 120, 90)
+    after = tl.add_song(b, 4)
+    assert xf.kind == "crossfade" and xf.label == "a + b"
+    assert xf.length == round(ramp_step_times(32, 120, 90)[-1] * SR)
+    assert after.block == (xf.block + 2) % tl.n_blocks  # A and B each own a block
+    ev = xf.events
+    ons = ev[ev["kind"] == NOTE_ON]
+    a_on, b_on = ons[ons["chan"] < 16], ons[ons["chan"] >= 16]
+    assert len(a_on) and len(b_on)
+    # B's bass (program 38) plays in B's block, A's bass (33) in A's.
+    progs = {(int(e["chan"]) >= 16, int(e["a"])) for e in ev[ev["kind"] == PROGRAM]}
+    assert (True, 38) in progs and (False, 33) in progs
+    # Both songs' kicks land on the ramp's beat grid: every 4th step of the 32.
+    grid = np.round(ramp_step_times(32, 120, 90) * SR)[::4]
+    for side in (a_on, b_on):
+        kicks = side[side["a"] == 36]["sample"]
+        assert np.isin(kicks, grid).all()
+    # Expression: A fades out, B fades in, equal power.
+    fade = ev[(ev["kind"] == CC) & (ev["a"] == 11)]
+    a_fade, b_fade = fade[fade["chan"] < 16], fade[fade["chan"] >= 16]
+    assert a_fade["b"][0] == 127 and a_fade["b"][-1] == 0
+    assert b_fade["b"][0] == 0 and b_fade["b"][-1] == 127
