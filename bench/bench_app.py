@@ -59,11 +59,12 @@ def time_to_window(runs: int = 3) -> dict:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as state:
             t = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-c", _CHILD, state], capture_output=True,
-                                  text=True, cwd=ROOT, timeout=120)
+            proc = subprocess.Popen([sys.executable, "-c", _CHILD, state],
+                                    stdout=subprocess.PIPE, text=True, cwd=ROOT)
+            line = proc.stdout.readline()  # printed the moment the window is exposed
             wall = time.perf_counter() - t
-            inner = next((float(x.split()[1]) for x in proc.stdout.splitlines()
-                          if x.startswith("visible")), float("nan"))
+            proc.wait(60)
+            inner = float(line.split()[1]) if line.startswith("visible") else float("nan")
             out.append({"process_s": round(wall, 3), "in_process_s": round(inner, 3)})
     best = min(out, key=lambda r: r["process_s"])
     return {"runs": out, "best_process_s": best["process_s"],
@@ -90,9 +91,14 @@ def stall_and_memory(seconds: float, transition: str) -> dict:
             {"queue": [], "settings": {"transition": transition}}))
         built = build(parse_args(["--state-dir", state, "--silent", "--new-instance"]))
         w, p = built.window, built.player
-        for f in sorted((ROOT / "resources" / "demo").glob("*.mid")):
-            p.add([f])
         w.show()
+        settle = time.perf_counter() + 1.0  # first paints and the soundfont, not measured
+        while time.perf_counter() < settle:
+            app.processEvents()
+            time.sleep(0.002)
+        rss0 = rss_mb()
+        # Precompute starts now: 10 songs to analyse, then the first plan and bridge.
+        p.add(sorted((ROOT / "resources" / "demo").glob("*.mid")))
         gaps: list[float] = []
         clock = QElapsedTimer()
         clock.start()

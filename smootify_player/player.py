@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from .music.bridge import STEPS_PER_BAR, Bridge, BridgeComposer, RuleComposer, make_composer
+from .music.bridge import (
+    STEPS_PER_BAR,
+    Bridge,
+    BridgeComposer,
+    BridgeContext,
+    RuleComposer,
+    make_composer,
+)
 from .music.families import N_FAMILIES
 from .music.mix import MIN_PLAY_BARS
 from .music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
@@ -30,6 +38,8 @@ __all__ = [
     "RollNote",
     "Transition",
     "Player",
+    "ProcessComposer",
+    "process_composer",
     "expand_paths",
     "read_m3u",
     "write_m3u8",
@@ -123,6 +133,92 @@ def _has_midi_header(p: Path) -> bool:
             return f.read(4) == b"MThd"
     except OSError:
         return False
+
+
+# ----------------------------------------------------------------------------- model
+def _composer_child(conn: Any, name: str) -> None:
+    """Child process: build the composer (torch loads here) and compose what is sent."""
+    notes: list[str] = []
+    comp = make_composer(name, notice=notes.append)
+    conn.send((comp.name, notes))
+    if comp.name != name:
+        return
+    while True:
+        try:
+            ctx = conn.recv()
+        except (EOFError, OSError):
+            return
+        if ctx is None:
+            return
+        try:
+            conn.send((True, comp.compose(ctx)))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which falls back
+            conn.send((False, _one_line(exc)))
+
+
+class ProcessComposer:
+    """A composer that runs in a child process.
+
+    The model's torch import and inference hold the interpreter lock for long stretches
+    (hundreds of ms for the import alone); in a child process they cannot stall the UI
+    thread. Use :func:`process_composer` to make one.
+    """
+
+    def __init__(self, name: str, conn: Any, proc: Any, timeout: float = 30.0) -> None:
+        self.name = name
+        self._conn, self._proc, self._timeout = conn, proc, timeout
+        self._lock = threading.Lock()
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        with self._lock:
+            if not self._proc.is_alive():
+                raise RuntimeError("the model process has stopped")
+            self._conn.send(ctx)
+            if not self._conn.poll(self._timeout):
+                raise TimeoutError(f"the model took over {self._timeout:.0f} s")
+            ok, result = self._conn.recv()
+        if not ok:
+            raise RuntimeError(result)
+        return result
+
+    def close(self) -> None:
+        """Stop the child process."""
+        try:
+            self._conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self._proc.join(1.0)
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._conn.close()
+
+
+def process_composer(name: str = "unet", notice: Callable[[str], None] = print,
+                     timeout: float = 120.0) -> BridgeComposer:
+    """``make_composer(name)`` in a child process; the rule composer when the model fails."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    conn, child = ctx.Pipe()
+    proc = ctx.Process(target=_composer_child, args=(child, name), daemon=True,
+                       name="smootify-model")
+    proc.start()
+    child.close()
+    try:
+        if not conn.poll(timeout):
+            raise TimeoutError("the model process did not answer")
+        got, notes = conn.recv()
+    except (EOFError, OSError, TimeoutError) as exc:
+        proc.terminate()
+        notice(f"bridge model unavailable ({_one_line(exc)}); using the rule-based bridge")
+        return RuleComposer()
+    for n in notes:
+        notice(n)
+    if got != name:
+        proc.join(1.0)
+        conn.close()
+        return make_composer(got)
+    return ProcessComposer(name, conn, proc)
 
 
 # ----------------------------------------------------------------------------- data
@@ -246,11 +342,15 @@ class Player:
     clock_speed : float, optional
         Speed of the silent clock (tests run faster than real time).
     sample_rate : int
+    model_process : bool
+        Run the bridge model in a child process (see :class:`ProcessComposer`).
     """
 
     def __init__(self, run_background: RunBackground, settings: PlayerSettings | None = None,
                  notice: Callable[[str], None] = print, audio: str | None = None,
-                 clock_speed: float | None = None, sample_rate: int = 44100) -> None:
+                 clock_speed: float | None = None, sample_rate: int = 44100,
+                 model_process: bool = True) -> None:
+        self.model_process = model_process
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
@@ -843,7 +943,10 @@ class Player:
         comp = self._composers.get(name)
         if comp is None:
             notes: list[str] = []
-            comp = make_composer(name, notice=notes.append)
+            if name == "unet" and self.model_process:
+                comp = process_composer(name, notice=notes.append)
+            else:
+                comp = make_composer(name, notice=notes.append)
             self._composers[name] = comp
             if notes:
                 self._pending_notes.extend(notes)
@@ -1105,6 +1208,10 @@ class Player:
         if self.engine is not None:
             self.engine.close()
         self.sink = self.engine = None
+        for comp in list(self._composers.values()):
+            if isinstance(comp, ProcessComposer):
+                comp.close()
+        self._composers.clear()
 
 
 _COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "none": "cut"}

@@ -200,3 +200,20 @@ def test_pause_seek_volume_and_snapshot(songs):
     bar = 60 / 180 * 4
     assert notes and all(n.end >= 4.0 - bar and n.start <= 8.0 + bar for n in notes)
     p.close()
+
+
+def test_process_composer_composes_in_a_child_process(songs):
+    from smootify_player.music.mixpoint import plan_mix
+    from smootify_player.music.song import Song
+    from smootify_player.music.transition import compose_bridge
+    from smootify_player.player import ProcessComposer, process_composer
+
+    comp = process_composer("rule")
+    try:
+        assert isinstance(comp, ProcessComposer) and comp._proc.pid
+        a, b = Song.load(songs[0]), Song.load(songs[1])
+        bridge = compose_bridge(a, b, plan_mix(a, b), comp)
+        assert bridge.composer == "rule" and bridge.notes
+    finally:
+        comp.close()
+    assert not comp._proc.is_alive()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -142,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_theme(app)
     built = build(args, t0)
     built.window.show()
+    gc.freeze()  # the modules and widgets made so far live as long as the app
     return int(app.exec())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 from collections.abc import Callable
@@ -72,6 +73,10 @@ class Worker(QObject):
 
     @Slot(int, object, object)
     def _finished(self, token: int, result: Any, error: BaseException | None) -> None:
+        # What a job built (a Song holds tens of thousands of note objects) lives long; move
+        # it out of the cyclic collector's reach, or every full collection walks it all and
+        # freezes every thread for 100 ms or more. Reference counting still frees it.
+        gc.freeze()
         on_done = self._pending.pop(token, None)
         self.busy_changed.emit(len(self._pending))
         if on_done is None:
