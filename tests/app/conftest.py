@@ -48,9 +48,9 @@ def make_app(qapp, qtbot, tmp_path: Path):
     built = []
 
     def make(*argv: str, state_dir: Path | None = None, speed: float = SPEED,
-             settings: dict | None = None):
+             settings: dict | None = RULE):
         state = state_dir or tmp_path / "state"
-        if settings is not None:
+        if settings is not None and not (state / "state.json").exists():
             state.mkdir(parents=True, exist_ok=True)
             (state / "state.json").write_text(json.dumps({"queue": [], "settings": settings}))
         args = parse_args(["--state-dir", str(state), "--silent", "--clock-speed", str(speed),

@@ -42,7 +42,7 @@ def titles(player) -> list[str]:
 
 
 def test_window_builds_with_demo_playlist(make_app):
-    app = make_app("--new-instance")
+    app = make_app("--new-instance", settings=None)
     w = app.window
     assert w.windowTitle() == "Smootify"
     assert (w.width(), w.height()) == (1280, 800)
@@ -151,7 +151,7 @@ def test_state_saved_and_restored(make_app, songs, tmp_path, qtbot):
     app.window.close()
     saved = json.loads((state / "state.json").read_text())
     assert saved["queue"] == [str(x) for x in songs[:3]]
-    app2 = make_app("--new-instance", state_dir=state)
+    app2 = make_app("--new-instance", state_dir=state, settings=None)
     p2 = app2.player
     assert [str(e.path) for e in p2.queue] == saved["queue"]
     assert abs(p2.volume - 0.35) < 1e-6
@@ -166,7 +166,7 @@ def test_corrupt_state_is_moved_aside(make_app, tmp_path):
     state = tmp_path / "bad"
     state.mkdir()
     (state / "state.json").write_text("{ not json")
-    app = make_app("--new-instance", state_dir=state)
+    app = make_app("--new-instance", state_dir=state, settings=None)
     assert any("unreadable" in n for n in app.window.notices)
     assert list(state.glob("state.corrupt-*.json"))
     assert len(app.player.queue) > 0  # the demo playlist instead
@@ -211,3 +211,44 @@ def test_second_launch_hands_files_over(make_app, songs, tmp_path, qtbot):
                     timeout=WAIT)
     assert proc.returncode == 0
     assert app.player.queue[-1].title == "delta"
+
+
+def test_settings_dialog_applies_and_stores(make_app, songs, tmp_path, qtbot):
+    from PySide6.QtCore import QTimer
+
+    from smootify_player.app.settings_dialog import SettingsDialog
+
+    state = tmp_path / "settings"
+    app = make_app("--new-instance", *map(str, songs[:2]), state_dir=state)
+    w = app.window
+
+    def fill() -> None:
+        dlg = next(d for d in QApplication.topLevelWidgets()
+                   if isinstance(d, SettingsDialog) and d.isVisible())
+        dlg.transition.setCurrentIndex(dlg.transition.findData("cut"))
+        dlg.method.setCurrentIndex(dlg.method.findData("dtw"))
+        dlg.full_songs.setChecked(True)
+        dlg.accept()
+
+    QTimer.singleShot(200, fill)
+    w.open_settings()
+    s = app.player.settings
+    assert (s.transition, s.method, s.full_songs) == ("cut", "dtw", True)
+    saved = json.loads((state / "state.json").read_text())["settings"]
+    assert saved["transition"] == "cut" and saved["full_songs"] is True
+
+
+def test_ai_bridge_never_loads_torch_on_the_ui_thread(make_app, songs, qtbot):
+    """The model runs in a child process; without weights it falls back with a notice."""
+    app = make_app("--new-instance", *map(str, songs[:2]), settings={"transition": "ai"},
+                   speed=4)
+    p, w = app.player, app.window
+    qtbot.waitUntil(lambda: "unet" in p._composers, timeout=WAIT * 2)
+    comp = p._composers["unet"]
+    from smootify_player.player import ProcessComposer
+
+    if isinstance(comp, ProcessComposer):  # trained weights are present
+        assert comp._proc.is_alive()
+    else:
+        qtbot.waitUntil(lambda: any("bridge model" in n for n in w.notices), timeout=WAIT)
+    qtbot.waitUntil(lambda: w.now_bar.title.text() == "alpha + beta", timeout=WAIT * 2)
