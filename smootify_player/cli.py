@@ -36,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--report", metavar="PLAN.json", help="write the mix plan as JSON")
     m.add_argument("--method", default="smart", choices=("smart", "jsd", "dtw", "random"),
                    help="how mix points are chosen (default: smart)")
-    m.add_argument("--bridge", default="unet", choices=("unet", "rule", "none"),
-                   help="bridge composer (default: unet, rule-based if its weights are missing)")
+    m.add_argument("--bridge", default="unet", choices=("unet", "rule", "none", "crossfade"),
+                   help="how songs are joined: a composed bridge (unet, the default, or rule), "
+                        "a straight cut (none) or a beat-matched crossfade")
     m.add_argument("--soundfont", metavar="PATH", help="SoundFont (.sf2/.sf3) for WAV output")
     m.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     m.add_argument("--full-songs", action="store_true",
@@ -109,7 +110,8 @@ def _cmd_mix(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".wav", ".mid", ".midi"):
         _notice(f"smootify: output must end in .wav or .mid, not {out.name!r}")
         return 2
-    composer = make_composer(args.bridge, args.weights, notice=_notice)
+    composer = (None if args.bridge == "crossfade"
+                else make_composer(args.bridge, args.weights, notice=_notice))
     settings = MixSettings(method=args.method, exit_from=args.exit_from,
                            entry_until=args.entry_until, full_songs=args.full_songs,
                            seed=args.seed)

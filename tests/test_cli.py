@@ -98,3 +98,13 @@ def test_unet_falls_back_when_weights_missing(tmp_path, song_files):
     assert r.returncode == 0, r.stderr
     assert "using the rule-based bridge" in r.stderr
     assert json.loads((tmp_path / "u.json").read_text())["transitions"][0]["bridge"] == "rule"
+
+
+def test_mix_crossfade(tmp_path, song_files):
+    r = _run("mix", *map(str, song_files[:2]), "-o", str(tmp_path / "x.mid"), "--bridge",
+             "crossfade", "--report", str(tmp_path / "x.json"))
+    assert r.returncode == 0, r.stderr
+    plan = json.loads((tmp_path / "x.json").read_text())
+    assert [s["kind"] for s in plan["segments"]] == ["song", "crossfade", "song"]
+    assert plan["transitions"][0]["bridge"] == "crossfade"
+    assert plan["transitions"][0]["bridge_notes"] > 0

@@ -83,10 +83,11 @@ def write_midi(timeline: Timeline, path: str | Path, ticks_per_beat: int = 480,
         track = mido.MidiTrack()
         track.append(mido.MetaMessage("track_name", name=f"{seg.kind}: {seg.label}"[:60], time=0))
         end_tick = int(round(seg.end / sr * ticks_per_s))
+        chan_map = _fold_channels(seg.events["chan"])
         msgs: list[tuple[int, int, mido.Message]] = []
         for ev in seg.events:
             tick = int(round((seg.start + int(ev["sample"])) / sr * ticks_per_s))
-            kind, ch, a, b = int(ev["kind"]), int(ev["chan"]), int(ev["a"]), int(ev["b"])
+            kind, ch, a, b = int(ev["kind"]), chan_map[int(ev["chan"])], int(ev["a"]), int(ev["b"])
             if kind == NOTE_ON:
                 msg = mido.Message("note_on", channel=ch, note=a, velocity=b)
             elif kind == NOTE_OFF:
@@ -112,6 +113,25 @@ def write_midi(timeline: Timeline, path: str | Path, ticks_per_beat: int = 480,
         mf.save(file=f)
 
     _atomic(path, write)
+
+
+def _fold_channels(chans: np.ndarray) -> dict[int, int]:
+    """Map a segment's channels (up to two blocks, as in a crossfade) onto the 16 of a file.
+
+    The first block keeps its channels; the second takes the channels the first leaves
+    free (drums stay on 9), sharing only when more than 16 are needed.
+    """
+    used = sorted({int(c) for c in np.unique(chans)})
+    mapping = {c: c for c in used if c < 16}
+    free = [c for c in range(16) if c not in mapping and c != 9]
+    for c in (c for c in used if c >= 16):
+        if c % 16 == 9:
+            mapping[c] = 9
+        elif free:
+            mapping[c] = free.pop(0)
+        else:
+            mapping[c] = c % 16
+    return mapping
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

@@ -10,13 +10,15 @@ from pathlib import Path
 from .bridge import BridgeComposer
 from .mixpoint import MixPlan, MixSettings, plan_mix
 from .song import Song, SongError
-from .timeline import Timeline
+from .timeline import NOTE_ON, Timeline
 from .transition import compose_bridge
 
-__all__ = ["MIN_PLAY_BARS", "Mix", "load_songs", "build_mix"]
+__all__ = ["CROSSFADE_BARS", "MIN_PLAY_BARS", "Mix", "build_mix", "load_songs"]
 
 #: Bars a song plays at least between its entry bar and its exit bar.
 MIN_PLAY_BARS = 8
+#: Bars of A and of B that overlap in a crossfade.
+CROSSFADE_BARS = 2
 
 
 @dataclass
@@ -56,9 +58,13 @@ def load_songs(paths: Sequence[str | Path], notice: Callable[[str], None] = prin
     return songs, times, skipped
 
 
-def build_mix(paths: Sequence[str | Path], settings: MixSettings, composer: BridgeComposer,
-              sample_rate: int = 44100, notice: Callable[[str], None] = print) -> Mix:
+def build_mix(paths: Sequence[str | Path], settings: MixSettings,
+              composer: BridgeComposer | None, sample_rate: int = 44100,
+              notice: Callable[[str], None] = print) -> Mix:
     """Plan ``paths`` into one gapless Timeline: A → bridge → B → bridge → C ...
+
+    With ``composer`` None, songs are joined by a 2-bar beat-matched crossfade instead of a
+    composed bridge.
 
     Raises
     ------
@@ -77,9 +83,24 @@ def build_mix(paths: Sequence[str | Path], settings: MixSettings, composer: Brid
             break
         b = songs[i + 1]
         plan = plan_mix(a, b, settings, min_exit_bar=min(entry + MIN_PLAY_BARS, a.n_bars))
-        bridge = compose_bridge(a, b, plan, composer, seed=settings.seed + i)
-        timeline.add_song(a, entry, plan.exit_bar)
-        timeline.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
+        next_entry = plan.entry_bar
+        if composer is None:
+            # The crossfade overlaps A's last bars before the exit with B's first after the entry.
+            bars = min(CROSSFADE_BARS, plan.exit_bar - entry - 1, b.n_bars - plan.entry_bar - 1)
+            t = time.perf_counter()
+            timeline.add_song(a, entry, plan.exit_bar - max(bars, 0))
+            n_notes = 0
+            if bars >= 1:
+                seg = timeline.add_crossfade(a, b, plan.exit_bar - bars, plan.entry_bar,
+                                             plan.tempo_from, plan.tempo_to, bars)
+                n_notes = int((seg.events["kind"] == NOTE_ON).sum())
+                next_entry = plan.entry_bar + bars
+            joined, join_ms = "crossfade", (time.perf_counter() - t) * 1000.0
+        else:
+            timeline.add_song(a, entry, plan.exit_bar)
+            bridge = compose_bridge(a, b, plan, composer, seed=settings.seed + i)
+            timeline.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
+            joined, n_notes, join_ms = bridge.composer, len(bridge.notes), bridge.timings_ms
         mix.plans.append(plan)
         mix.transitions.append({
             "from": str(a.path), "to": str(b.path),
@@ -87,10 +108,10 @@ def build_mix(paths: Sequence[str | Path], settings: MixSettings, composer: Brid
             "method": plan.method, "score": round(float(plan.score), 4),
             "parts": {k: round(float(v), 4) for k, v in plan.parts.items()},
             "tempo_from": round(plan.tempo_from, 3), "tempo_to": round(plan.tempo_to, 3),
-            "bridge": bridge.composer, "bridge_notes": len(bridge.notes),
+            "bridge": joined, "bridge_notes": n_notes,
             "timings_ms": {"analysis": round(analysis_ms[i + 1], 2),
                            "mix_point": round(plan.timings_ms, 2),
-                           "bridge": round(bridge.timings_ms, 2)},
+                           "bridge": round(join_ms, 2)},
         })
-        entry = plan.entry_bar
+        entry = next_entry
     return mix

@@ -210,14 +210,15 @@ class Timeline:
                        tempo_from=float(song.bar_tempo[from_bar]),
                        tempo_to=float(song.bar_tempo[to_bar - 1]))
 
-    def add_crossfade(self, a: Song, b: Song, exit_bar: int, entry_bar: int,
+    def add_crossfade(self, a: Song, b: Song, a_bar: int, b_bar: int,
                       tempo_from: float, tempo_to: float, bars: int = 2) -> Segment:
-        """Append a beat-matched crossfade: A's next ``bars`` fade out as B's lead-in fades in.
+        """Append a beat-matched crossfade of A's bars from ``a_bar`` and B's from ``b_bar``.
 
-        A's bars ``[exit_bar, exit_bar + bars)`` and B's bars ``[entry_bar - bars, entry_bar)``
-        are both placed on the bridge's tempo ramp, bar for bar, so their beats coincide;
-        expression (CC 11) follows an equal-power curve. A plays on the segment's channel
-        block, B on the next one.
+        A's bars ``[a_bar, a_bar + bars)`` fade out while B's ``[b_bar, b_bar + bars)`` fade
+        in, both placed bar for bar on a tempo ramp so their beats coincide; expression
+        (CC 11) follows an equal-power curve. A plays on the segment's channel block, B on
+        the next one. To crossfade at a MixPlan, cut A at ``exit_bar - bars``, crossfade
+        ``(exit_bar - bars, entry_bar)`` and continue B from ``entry_bar + bars``.
         """
         with self.lock:
             block = self._next_block()
@@ -229,7 +230,7 @@ class Timeline:
             end = int(round(ramp[-1]))
             parts = []
             for song, first_bar, chan_offset, fade_in in (
-                    (a, exit_bar, 0, False), (b, entry_bar - bars, CHANNELS_PER_BLOCK, True)):
+                    (a, a_bar, 0, False), (b, b_bar, CHANNELS_PER_BLOCK, True)):
                 lo, hi = max(first_bar, 0), int(np.clip(first_bar + bars, 0, song.n_bars))
                 if hi <= lo:
                     continue
@@ -242,7 +243,6 @@ class Timeline:
 
                 ev = _song_events(song, t0, t1, end, to_sample, skip_ccs=(11,))
                 ev["chan"] += chan_offset
-                # Events before A's or B's first sounding bar start with the segment.
                 parts.append(ev)
                 chans = np.unique(ev["chan"])
                 k = np.arange(n_steps + 1)
@@ -259,7 +259,7 @@ class Timeline:
             seg = Segment(kind="crossfade", label=f"{a.title} + {b.title}", start=self.length,
                           length=end, block=block, events=events,
                           bar_samples=np.round(ramp[::STEPS_PER_BAR]).astype(np.int64),
-                          songs=(a, b), from_bar=exit_bar, to_bar=entry_bar,
+                          songs=(a, b), from_bar=a_bar, to_bar=b_bar,
                           tempo_from=float(tempo_from), tempo_to=float(tempo_to))
             self.segments.append(seg)
             self.version += 1

@@ -157,7 +157,7 @@ def test_crossfade_renders_gaplessly_with_both_songs(tmp_path, synth_font):
     b = Song.load(write_song(tmp_path / "b.mid", bars=8, tempo=96, tonic=7, seed=2))
     tl = Timeline(SR)
     tl.add_song(a, 0, 4)
-    xf = tl.add_crossfade(a, b, 4, 4, 120, 96)
+    xf = tl.add_crossfade(a, b, 4, 2, 120, 96)
     tl.add_song(b, 4, 6)
     audio = render_array(Engine(tl, synth_font), tail_s=0.0)
     db = _db_windows(audio)

@@ -124,9 +124,9 @@ def test_crossfade_overlaps_beat_matched_songs(tmp_path):
     a = Song.load(write_song(tmp_path / "a.mid", bars=16, tempo=120, tonic=0))
     b = Song.load(write_song(tmp_path / "b.mid", bars=16, tempo=90, tonic=7, bass_program=38))
     tl = Timeline(SR)
-    tl.add_song(a, 0, 12)
-    xf = tl.add_crossfade(a, b, 12, 4, 120, 90)
-    after = tl.add_song(b, 4)
+    tl.add_song(a, 0, 10)
+    xf = tl.add_crossfade(a, b, 10, 4, 120, 90)  # A's bars 10-11 over B's bars 4-5
+    after = tl.add_song(b, 6)
     assert xf.kind == "crossfade" and xf.label == "a + b"
     assert xf.length == round(ramp_step_times(32, 120, 90)[-1] * SR)
     assert after.block == (xf.block + 2) % tl.n_blocks  # A and B each own a block
