@@ -61,7 +61,10 @@ def time_to_window(runs: int = 3) -> dict:
             t = time.perf_counter()
             proc = subprocess.Popen([sys.executable, "-c", _CHILD, state],
                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
-            line = proc.stdout.readline()  # printed the moment the window is exposed
+            line = ""
+            for line in proc.stdout:  # "visible ..." is printed the moment the window shows
+                if line.startswith("visible"):
+                    break
             wall = time.perf_counter() - t
             proc.wait(60)
             inner = float(line.split()[1]) if line.startswith("visible") else float("nan")
