@@ -798,6 +798,12 @@ class Player:
             out.entry = e
             out.title = e.title if e else seg.label
             out.subtitle = (e.song.credit if e and e.song and e.song.credit else "")
+            mixing = self._entries.get(self._mix_now[0]) if self._mix_now else None
+            later = [j for j in range(idx + 1, len(self._info)) if self._info[j].kind == "song"]
+            if later and self._info[later[0]].forced:
+                mixing = self._entries.get(self._info[later[0]].uid)
+            if mixing is not None:
+                out.subtitle = f"Mixing into {mixing.title} at the next bar…"
         return out
 
     # ------------------------------------------------------------------ transitions

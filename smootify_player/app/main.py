@@ -32,6 +32,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--new-instance", action="store_true",
                    help="do not hand the files to a running Smootify")
     p.add_argument("--play", action="store_true", help="start playing at once")
+    p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
+                   help=argparse.SUPPRESS)  # smoke tests: close the window after SECONDS
     return p.parse_args(list(argv))
 
 
@@ -147,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     built = build(args, t0)
     built.window.show()
     gc.freeze()  # the modules and widgets made so far live as long as the app
+    if args.quit_after is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(args.quit_after * 1000), built.window.close)
     return int(app.exec())
 
 

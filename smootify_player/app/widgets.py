@@ -96,8 +96,16 @@ class PianoRoll(QWidget):
             p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
             p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
             p.setFont(self._font)
-            p.drawText(QRectF(band.left() + 6, h - 20, max(band.width() - 8, 60), 16),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            fm = p.fontMetrics()
+            chip = QRectF(0, 0, fm.horizontalAdvance(label) + 14, 18)
+            chip.moveTopRight(QPointF(min(band.right(), w) - 6, 4))
+            if chip.left() < band.left() + 4 and band.left() > 0:
+                chip.moveTopLeft(QPointF(band.left() + 6, 4))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(GREEN))
+            p.drawRoundedRect(chip, 9, 9)
+            p.setPen(QColor("#000000"))
+            p.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
         if notes:
             lo = min(n.pitch for n in notes if n.family != 0) if any(
                 n.family != 0 for n in notes) else 36
@@ -110,7 +118,7 @@ class PianoRoll(QWidget):
                 if n.family == 0:  # drums: a thin band at the bottom
                     y, hh = bottom - 6 - (n.pitch % 12) * 0.6, 3.0
                 else:
-                    y, hh = bottom - (n.pitch - lo + 1) * row, max(row - 0.8, 1.5)
+                    y, hh = bottom - (n.pitch - lo + 1) * row, max(row - 0.5, 2.5)
                 c = QColor(self._colors[n.family])
                 if n.start > now:
                     c.setAlpha(110)
