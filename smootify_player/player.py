@@ -475,38 +475,56 @@ class Player:
     def add_checked(self, paths: Iterable[str | Path], at: int | None = None,
                     play: bool = False,
                     done: Callable[[list[QueueEntry]], None] | None = None) -> None:
-        """Expand, load and analyse ``paths`` in the background, then queue the good ones.
+        """Expand, load and analyse ``paths`` in the background, queueing the good ones.
 
-        Non-MIDI and broken files get a one-line notice and are not queued. With ``play``
-        the first one queued starts (through a bridge if something is playing).
+        Songs appear in order as their analysis finishes (a big folder fills in
+        progressively). Non-MIDI and broken files get a one-line notice and are not queued.
+        With ``play`` the first one queued starts (through a bridge if something plays).
+        ``done`` receives every entry queued once the batch is through.
         """
         paths = list(paths)
         notes: list[str] = []
+        added: list[QueueEntry] = []
+        results: dict[int, Song | None] = {}
+        files: list[Path] = []
+        cursor = [0, at]  # next file to queue, and where it goes
 
-        def job() -> tuple[list[Path], list[Song], list[str]]:
-            files, songs = [], []
-            for f in expand_paths(paths, notes.append):
-                try:
-                    songs.append(Song.load(f))
-                    files.append(f)
-                except SongError as exc:
-                    notes.append(f"{exc}; not added")
-            return files, songs, notes
+        def flush() -> None:
+            while cursor[0] in results:
+                i = cursor[0]
+                song = results.pop(i)
+                cursor[0] += 1
+                if song is None:
+                    continue
+                new = self.add([files[i]], cursor[1], [song])
+                if cursor[1] is not None:
+                    cursor[1] = self._row_of(new[0]) + 1
+                added.extend(new)
+                if play and len(added) == 1:
+                    self.play_entry(new[0])
+            if cursor[0] == len(files) and done is not None:
+                done(added)
 
-        def finished(result: Any, error: BaseException | None) -> None:
+        def loaded(i: int, song: Song | None, error: BaseException | None) -> None:
+            if error is not None:
+                self._say(f"{_one_line(error)}; not added")
+            results[i] = song if error is None else None
+            flush()
+
+        def expanded(found: list[Path] | None, error: BaseException | None) -> None:
+            for n in notes:
+                self._say(n)
             if error is not None:
                 self._say(f"Could not add files: {_one_line(error)}")
-                return
-            files, songs, notes_ = result
-            for n in notes_:
-                self._say(n)
-            new = self.add(files, at, songs) if files else []
-            if new and play:
-                self.play_entry(new[0])
-            if done is not None:
-                done(new)
+                found = []
+            files.extend(found or [])
+            if not files and done is not None:
+                done([])
+            for i, f in enumerate(files):
+                self.run_background(lambda f=f: Song.load(f),
+                                    lambda r, e, i=i: loaded(i, r, e), 5)
 
-        self.run_background(job, finished, 5)
+        self.run_background(lambda: expand_paths(paths, notes.append), expanded, 6)
 
     def remove(self, rows: Iterable[int]) -> None:
         """Remove the queue rows ``rows`` (what is playing keeps playing to its transition)."""
@@ -563,7 +581,11 @@ class Player:
     def shuffle_play(self, seed: int | None = None) -> None:
         """Shuffle, then play from the top of the shuffled queue."""
         self.shuffle(seed)
-        if self.queue:
+        if not self.queue:
+            return
+        if self.queue[0] is self.current and self.state in ("playing", "paused"):
+            self.play()  # already on it: carry on
+        else:
             self.play_entry(self.queue[0])
 
     def _row_of(self, entry: QueueEntry | None) -> int | None:
@@ -1059,6 +1081,7 @@ class Player:
             self._revalidate()
         if self.state != "playing":
             return
+        self._trim_past(idx)
         segs = self.timeline.segments
         last = segs[-1]
         if self.position >= last.end:
@@ -1080,6 +1103,19 @@ class Player:
                 self._fallback_now()
             else:
                 self._request_plan()
+
+    def _trim_past(self, idx: int, keep_s: float = 30.0) -> None:
+        """Forget segments that ended long ago, so an endless session stays small."""
+        segs = self.timeline.segments
+        limit = self.position - int(keep_s * self.sample_rate)
+        k = 0
+        while k < idx - 2 and segs[k].end < limit:
+            k += 1
+        if k:
+            with self.timeline.lock:
+                del self.timeline.segments[:k]
+                self.timeline.version += 1
+            del self._info[:k]
 
     def _mix_into(self, entry: QueueEntry) -> None:
         """"Mix now": leave what is playing at the next bar far enough ahead, into ``entry``."""

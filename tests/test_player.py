@@ -112,6 +112,9 @@ def test_plays_through_bridges_and_wraps_to_the_top(songs):
     assert p.fallbacks == 0 and p.transitions_done >= 3
     # the engine really rendered the whole way: its position is the heard position
     assert p.engine.position >= p.position
+    # segments long past are forgotten, so an endless session stays small
+    assert h.run(p, lambda: p.timeline.segments[0].start > 0, timeout=10)
+    assert len(p.timeline.segments) <= 7
     p.close()
 
 
