@@ -225,6 +225,9 @@ def evaluate(data: str | Path | LPD5, limit: int = 2000, seed: int = 0,
     """
     import torch
 
+    from .train import _tune_malloc
+
+    _tune_malloc()
     wdir = _REPO / "weights"
     weights = Path(weights) if weights else wdir / "bridge_unet.safetensors"
     seed_weights = Path(seed_weights) if seed_weights else wdir / "seed_unet.safetensors"
@@ -411,7 +414,9 @@ def tune_file(path: str | Path, valid: str | Path, seed: int = 777) -> dict:
         Window sampling seed.
     """
     from ..model.unet import load_model, save_model
+    from .train import _tune_malloc
 
+    _tune_malloc()
     model, meta = load_model(path)
     data = load_lpd5(valid, split="valid" if Path(valid).is_dir() else None)
     on_thr, act_thr = tune_thresholds(model, data, seed=seed)
