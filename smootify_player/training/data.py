@@ -106,7 +106,10 @@ def _load_dir(root: Path, split: str | None, limit_songs: int | None) -> LPD5:
             continue
         mt = pypianoroll.load(f)
         res = mt.resolution
-        n = max((t.pianoroll.shape[0] for t in mt.tracks), default=0) // res * 4
+        first = 0  # start at the first downbeat so that bars line up with the grid
+        if mt.downbeat is not None and np.any(mt.downbeat):
+            first = int(np.argmax(np.asarray(mt.downbeat) > 0))
+        n = max((t.pianoroll.shape[0] - first for t in mt.tracks), default=0) // res * 4
         if n < STEPS_PER_BAR:
             continue
         active = np.zeros((n, 5, 128), bool)
@@ -115,7 +118,7 @@ def _load_dir(root: Path, split: str | None, limit_songs: int | None) -> LPD5:
             fam = _family_of_track(t)
             if fam is None:
                 continue
-            roll = t.pianoroll[: n * res // 4] > 0
+            roll = t.pianoroll[first:first + n * res // 4] > 0
             prev = np.concatenate([np.zeros((1, 128), bool), roll[:-1]])
             starts = roll & ~prev
             # 16th-note step s spans ticks [s*res/4, (s+1)*res/4)
