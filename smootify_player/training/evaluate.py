@@ -174,6 +174,9 @@ class _Methods:
 
         def fn(before, after):
             on, act = predict_probs(model, before[0], before[1], after[0], after[1])
+            # as UNetComposer: a family that neither side plays has no program, so no notes
+            plays = before[0].any((1, 3)) | after[0].any((1, 3))  # (B, 5)
+            on *= plays[:, None, :, None]
             return decode_batch(on, act, model.cfg.onset_threshold, model.cfg.sustain_threshold)
         return fn
 
