@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from .music.bridge import (
+    BRIDGE_BARS,
     STEPS_PER_BAR,
     Bridge,
     BridgeComposer,
     BridgeContext,
+    BridgeNote,
     RuleComposer,
     make_composer,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "RollNote",
     "Transition",
     "Player",
+    "CrossfadeComposer",
     "ProcessComposer",
     "process_composer",
     "expand_paths",
@@ -48,7 +51,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Transition modes shown in Settings: the composer each one uses.
-TRANSITIONS: dict[str, str] = {"ai": "unet", "crossfade": "rule", "cut": "none"}
+TRANSITIONS: dict[str, str] = {"ai": "unet", "crossfade": "crossfade", "cut": "none"}
 MIDI_SUFFIXES = (".mid", ".midi", ".kar", ".smf")
 PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
 
@@ -136,6 +139,42 @@ def _has_midi_header(p: Path) -> bool:
 
 
 # ----------------------------------------------------------------------------- model
+class CrossfadeComposer:
+    """A crossfade in notes: A's last two bars fade out while B's first two bars fade in.
+
+    Both play at once over the two bridge bars, each family on the bridge's program for it
+    (A's where A has the family), A's velocities falling to a quarter and B's rising from
+    a quarter. Unlike the rule and model bridges it composes nothing new.
+    """
+
+    name = "crossfade"
+
+    def compose(self, ctx: BridgeContext) -> Bridge:
+        n = BRIDGE_BARS * STEPS_PER_BAR
+        a_act, a_on = ctx.before_active[-n:], ctx.before_onset[-n:]
+        b_act, b_on = ctx.after_active[:n], ctx.after_onset[:n]
+        programs = ctx.bridge_programs()
+        notes: dict[tuple[int, int, int], BridgeNote] = {}
+        for act, on, side in ((a_act, a_on, 0), (b_act, b_on, 1)):
+            if act.shape[0] < n:  # a short song: pad the far side with silence
+                pad = np.zeros((n - act.shape[0],) + act.shape[1:], bool)
+                act = np.concatenate([pad, act] if side == 0 else [act, pad])
+                on = np.concatenate([pad, on] if side == 0 else [on, pad])
+            base = ctx.velocity_a if side == 0 else ctx.velocity_b
+            for fam, pitch, start, end in _runs(act, on):
+                if programs[fam] is None:
+                    continue
+                frac = start / n
+                gain = 1.0 - 0.75 * frac if side == 0 else 0.25 + 0.75 * frac
+                vel = int(np.clip(round((base[fam] or 80) * gain), 1, 127))
+                key = (fam, pitch, start)
+                if key not in notes or notes[key].velocity < vel:
+                    notes[key] = BridgeNote(fam, pitch, start, end, vel)
+        return Bridge(notes=sorted(notes.values(), key=lambda x: (x.start, x.family, x.pitch)),
+                      programs=programs, composer=self.name)
+
+
+
 def _composer_child(conn: Any, name: str) -> None:
     """Child process: build the composer (torch loads here) and compose what is sent."""
     notes: list[str] = []
@@ -973,6 +1012,8 @@ class Player:
             notes: list[str] = []
             if name == "unet" and self.model_process:
                 comp = process_composer(name, notice=notes.append)
+            elif name == "crossfade":
+                comp = CrossfadeComposer()
             else:
                 comp = make_composer(name, notice=notes.append)
             self._composers[name] = comp
@@ -1050,7 +1091,8 @@ class Player:
         a, b = src.song, target.song
         first = self._first_future_bar(seg, a, lead_s=0.0)
         plan = plan_mix(a, b, self._mix_settings(), exit_bars=range(first, first + 1))
-        composer = RuleComposer() if self.settings.transition != "cut" else make_composer("none")
+        composer = {"cut": make_composer("none"), "crossfade": CrossfadeComposer()}.get(
+            self.settings.transition, RuleComposer())
         tr = _build(a, b, seg.from_bar, plan, composer, self.sample_rate, self.transitions_done,
                     src.uid, target.uid, self._generation, fallback=True)
         if self._apply(tr):
@@ -1205,8 +1247,8 @@ class Player:
                 continue
             if seg.kind == "bridge":
                 composer = seg.bridge.composer if seg.bridge else ""
-                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut"}.get(
-                    composer, composer)))
+                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut",
+                                       "crossfade": "crossfade"}.get(composer, composer)))
                 notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
                 continue
             if seg.song is None or len(seg.bar_samples) < 2:
@@ -1256,7 +1298,8 @@ class Player:
         self._composers.clear()
 
 
-_COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "none": "cut"}
+_COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "crossfade",
+                   "none": "cut"}
 
 
 def _build(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeComposer, sr: int,

@@ -220,3 +220,19 @@ def test_process_composer_composes_in_a_child_process(songs):
     finally:
         comp.close()
     assert not comp._proc.is_alive()
+
+
+def test_crossfade_composer_fades_a_out_and_b_in(songs):
+    from smootify_player.music.mixpoint import plan_mix
+    from smootify_player.music.song import Song
+    from smootify_player.music.transition import compose_bridge
+    from smootify_player.player import CrossfadeComposer
+
+    a, b = Song.load(songs[0]), Song.load(songs[1])
+    bridge = compose_bridge(a, b, plan_mix(a, b), CrossfadeComposer())
+    assert bridge.composer == "crossfade" and bridge.n_bars == 2 and bridge.notes
+    early = [n.velocity for n in bridge.notes if n.start < 4 and n.family == 3]
+    late = [n.velocity for n in bridge.notes if n.start >= 28 and n.family == 3]
+    assert early and late
+    pcs_b = {n.pitch % 12 for n in bridge.notes if n.start >= 28 and n.family != 0}
+    assert pcs_b, "B's notes are there at the end"

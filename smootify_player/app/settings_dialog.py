@@ -26,7 +26,7 @@ __all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS"]
 
 TRANSITION_LABELS = {
     "ai": "AI bridge (composed by the model)",
-    "crossfade": "Crossfade (rule-based bridge)",
+    "crossfade": "Crossfade (A fades out while B fades in)",
     "cut": "Straight cut (no bridge)",
 }
 METHOD_LABELS = {

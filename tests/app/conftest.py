@@ -12,6 +12,7 @@ os.environ["SMOOTIFY_AUDIO"] = "silent"
 import pytest  # noqa: E402
 from midi_factory import write_song  # noqa: E402
 
+import smootify_player.app  # noqa: E402,F401  (the PySide6 6.12 guard, before any Qt call)
 from smootify_player.audio.synth import fallback_soundfont  # noqa: E402
 
 SPEED = 12.0
