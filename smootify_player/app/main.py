@@ -70,7 +70,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     settings = PlayerSettings.from_dict(state.settings if state else {})
     audio = "silent" if args.silent else None
     worker = Worker(threads=2)
-    player = Player(worker.submit, settings, notice=lambda m: log.info("%s", m), audio=audio,
+    player = Player(worker.submit, settings, notice=lambda m: log.warning("%s", m), audio=audio,
                     clock_speed=args.clock_speed)
     if state:
         player.set_volume(state.volume)
@@ -136,7 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "smootify"])
     app.setApplicationName("Smootify")
-    app.setOrganizationName("Smootify")
     app.setApplicationDisplayName("Smootify")
     app.setDesktopFileName("smootify")
     if not args.new_instance:

@@ -98,9 +98,29 @@ class _QuietFluidLog:
         except AttributeError:
             self._old = []
 
+        self._alsa = _alsa_quiet(True)
+
     def restore(self) -> None:
         for lvl, fn in zip(self._LEVELS, self._old):
             self._lib.fluid_set_log_function(lvl, fn, None)
+        if self._alsa:
+            _alsa_quiet(False)
+
+
+_ALSA_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                 ctypes.c_int, ctypes.c_char_p)(lambda *a: None)
+
+
+def _alsa_quiet(on: bool) -> bool:
+    """Silence (or restore) alsa-lib's own stderr messages while probing for a device."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        lib = ctypes.CDLL("libasound.so.2")
+        lib.snd_lib_error_set_handler(_ALSA_HANDLER if on else None)
+        return True
+    except (OSError, AttributeError):
+        return False
 
 
 class FluidDriverSink(_Base):
