@@ -166,7 +166,7 @@ class FluidDriverSink(_Base):
             tried.append(name)
         quiet.restore()
         if not self._driver:
-            raise AudioUnavailable(f"no audio device ({', '.join(tried)} unavailable)")
+            raise AudioUnavailable(f"none of {', '.join(tried)} could open a device")
         self.latency = PERIOD * PERIODS
 
     def _fill(self, _data, length, _nfx, _fx, nout, out) -> int:
