@@ -872,6 +872,10 @@ class Player:
         return self._info[-1].uid if self._info and self._info[-1].kind == "song" else (
             self.current.uid if self.current else None)
 
+    def up_next(self) -> QueueEntry | None:
+        """The entry that plays after the current one."""
+        return self._next_after(self.current.uid if self.current else None)
+
     def _next_after(self, uid: int | None, skip_self: bool = False) -> QueueEntry | None:
         """The entry that plays after entry ``uid`` (wrapping when repeat is on)."""
         if not self.queue:
@@ -904,14 +908,6 @@ class Player:
             return
         self._drop_stale()
         self._request_plan()
-
-    def _pending_index(self) -> int:
-        """Index of the last song segment that has not started yet, or -1."""
-        head = self.render_head + self._safety()
-        for i in range(len(self._info) - 1, -1, -1):
-            if self.timeline.segments[i].start <= head:
-                return -1 if i == len(self._info) - 1 else i + 1
-        return 0
 
     def _drop_stale(self) -> None:
         """Undo applied joins whose target is no longer what comes next (if not yet started)."""

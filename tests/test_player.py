@@ -236,3 +236,17 @@ def test_crossfade_composer_fades_a_out_and_b_in(songs):
     assert early and late
     pcs_b = {n.pitch % 12 for n in bridge.notes if n.start >= 28 and n.family != 0}
     assert pcs_b, "B's notes are there at the end"
+
+
+def test_previous_restarts_then_goes_back(songs):
+    h = Harness()
+    p, titles = make(h)
+    p.add(songs)
+    p.play_entry(p.queue[1])
+    assert h.run(p, lambda: p.state == "playing" and p.position_seconds() > 5.0)
+    p.previous()  # well into the song: back to its start
+    assert p.now_playing().position < 1.0 and p.current.title == "beta"
+    p.previous()  # at the start: the song before, through a bridge
+    assert follow(h, p, titles, lambda: "beta + alpha" in titles)
+    assert p.up_next().title == "beta"
+    p.close()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -252,6 +253,8 @@ class MainWindow(QMainWindow):
             else:
                 hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         split.addWidget(self.table)
         self.roll = PianoRoll(self.player)
         split.addWidget(self.roll)
@@ -345,6 +348,16 @@ class MainWindow(QMainWindow):
     def _double_clicked(self, index: Any) -> None:
         if 0 <= index.row() < len(self.player.queue):
             self.player.play_entry(self.player.queue[index.row()])
+
+    def _row_menu(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(icon("play"), "Play now (through a bridge)",
+                       lambda: self._double_clicked(index))
+        menu.addAction(icon("trash"), "Remove from queue", self.remove_selected)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _play_pill(self) -> None:
         if self.player.state == "playing":
@@ -460,7 +473,7 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == 0:
             self.home_title.setText(np_.title or "Nothing playing yet")
             self.home_sub.setText(np_.subtitle)
-            nxt = self.player._next_after(np_.entry.uid if np_.entry else None)
+            nxt = self.player.up_next()
             self.home_next.setText(f"Up next: {nxt.title}" if nxt else "")
             self.home_roll.update()
         else:
