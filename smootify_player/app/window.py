@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
         hh = self.table.horizontalHeader()
         hh.setHighlightSections(False)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        widths = (44, 0, 190, 70, 90, 100, 112)
+        widths = (44, 0, 0, 70, 90, 100, 112)  # 0: title and credit share the rest
         for col, w in enumerate(widths):
             if w:
                 hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
