@@ -62,10 +62,10 @@ def _small_soundfont(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SMOOTIFY_SOUNDFONT", str(sf))
 
 
-def make(h: Harness, **settings) -> tuple[Player, list[str]]:
+def make(h: Harness, speed: float = SPEED, **settings) -> tuple[Player, list[str]]:
     titles: list[str] = []
     p = Player(h, PlayerSettings(transition="crossfade", **settings), notice=lambda m: None,
-               audio="silent", clock_speed=SPEED)
+               audio="silent", clock_speed=speed)
 
     def watch(kind: str, payload) -> None:
         t = p.now_playing().title
@@ -240,7 +240,7 @@ def test_crossfade_composer_fades_a_out_and_b_in(songs):
 
 def test_previous_restarts_then_goes_back(songs):
     h = Harness()
-    p, titles = make(h)
+    p, titles = make(h, speed=4.0)
     p.add(songs)
     p.play_entry(p.queue[1])
     assert h.run(p, lambda: p.state == "playing" and p.position_seconds() > 5.0)
