@@ -125,6 +125,7 @@ def stall_and_memory(seconds: float, transition: str) -> dict:
             app.processEvents()
             time.sleep(0.001)
         t.stop()
+        controls = _controls(app, p) if p.state == "playing" else {}
         analysed = sum(1 for e in p.queue if e.status == "ready")
         result = {
             "transition": transition,
@@ -138,9 +139,49 @@ def stall_and_memory(seconds: float, transition: str) -> dict:
             "rss_mb_playing": round(rss_mb(), 1),
             "torch_loaded": "torch" in sys.modules,
             "audio": p.audio_name,
+            "controls": controls,
         }
         w.close()
     return result
+
+
+def _controls(app, p) -> dict:
+    """How fast pause, seek, volume and next take effect on the engine (silent clock)."""
+    def pump(sec: float, until=None) -> float:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < sec:
+            app.processEvents()
+            if until is not None and until():
+                break
+            time.sleep(0.0005)
+        return (time.perf_counter() - t0) * 1000
+
+    out = {}
+    t0 = time.perf_counter()
+    p.pause()
+    pos, last_change = p.engine.position, time.perf_counter()
+    while time.perf_counter() - t0 < 0.3:  # when does the engine stop advancing?
+        if p.engine.position != pos:
+            pos, last_change = p.engine.position, time.perf_counter()
+        time.sleep(0.0005)
+    out["pause_ms"] = round((last_change - t0) * 1000, 1)
+    t0 = time.perf_counter()
+    p.play()
+    start = p.engine.position
+    out["resume_ms"] = round(pump(1.0, lambda: p.engine.position != start), 1)
+    t0 = time.perf_counter()
+    p.seek(10.0)
+    out["seek_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    p.set_volume(0.5)
+    out["volume_ms"] = round(pump(1.0, lambda: p.engine.volume == 0.5), 1)
+    t0 = time.perf_counter()
+    at = p.position_seconds()
+    p.next()
+    out["next_ui_ms"] = round(pump(1.0, lambda: "Mixing into" in p.now_playing().subtitle or
+                                   p.now_playing().in_bridge), 1)
+    pump(10.0, lambda: p.now_playing().in_bridge)
+    out["next_bridge_after_audio_s"] = round(p.position_seconds() - at, 2)
+    return out
 
 
 def screenshot(path: Path, at_bridge: bool = True) -> dict:

@@ -982,10 +982,10 @@ class Player:
 
     def _exit_window(self, seg: Segment, song: Song) -> range | None:
         """Exit bars still far enough ahead; ``None`` (free choice) when all of them are."""
-        first = self._first_future_bar(seg, song, lead_s=2.0)
         if self._mix_now is not None:
-            bar = max(first, self._mix_now[1])
+            bar = max(self._first_future_bar(seg, song, lead_s=0.25), self._mix_now[1])
             return range(bar, bar + 1)
+        first = self._first_future_bar(seg, song, lead_s=2.0)
         free_from = int(np.ceil(0.7 * song.n_bars)) if not self.settings.full_songs else \
             song.n_bars
         return None if first <= free_from else range(first, song.n_bars + 1)
