@@ -14,17 +14,15 @@ from typing import Any
 import numpy as np
 
 from .music.bridge import (
-    BRIDGE_BARS,
     STEPS_PER_BAR,
     Bridge,
     BridgeComposer,
     BridgeContext,
-    BridgeNote,
     RuleComposer,
     make_composer,
 )
 from .music.families import N_FAMILIES
-from .music.mix import MIN_PLAY_BARS
+from .music.mix import CROSSFADE_BARS, MIN_PLAY_BARS
 from .music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
 from .music.song import Song, SongError
 from .music.timeline import Segment, Timeline, ramp_step_times
@@ -40,7 +38,6 @@ __all__ = [
     "RollNote",
     "Transition",
     "Player",
-    "CrossfadeComposer",
     "ProcessComposer",
     "process_composer",
     "expand_paths",
@@ -139,42 +136,6 @@ def _has_midi_header(p: Path) -> bool:
 
 
 # ----------------------------------------------------------------------------- model
-class CrossfadeComposer:
-    """A crossfade in notes: A's last two bars fade out while B's first two bars fade in.
-
-    Both play at once over the two bridge bars, each family on the bridge's program for it
-    (A's where A has the family), A's velocities falling to a quarter and B's rising from
-    a quarter. Unlike the rule and model bridges it composes nothing new.
-    """
-
-    name = "crossfade"
-
-    def compose(self, ctx: BridgeContext) -> Bridge:
-        n = BRIDGE_BARS * STEPS_PER_BAR
-        a_act, a_on = ctx.before_active[-n:], ctx.before_onset[-n:]
-        b_act, b_on = ctx.after_active[:n], ctx.after_onset[:n]
-        programs = ctx.bridge_programs()
-        notes: dict[tuple[int, int, int], BridgeNote] = {}
-        for act, on, side in ((a_act, a_on, 0), (b_act, b_on, 1)):
-            if act.shape[0] < n:  # a short song: pad the far side with silence
-                pad = np.zeros((n - act.shape[0],) + act.shape[1:], bool)
-                act = np.concatenate([pad, act] if side == 0 else [act, pad])
-                on = np.concatenate([pad, on] if side == 0 else [on, pad])
-            base = ctx.velocity_a if side == 0 else ctx.velocity_b
-            for fam, pitch, start, end in _runs(act, on):
-                if programs[fam] is None:
-                    continue
-                frac = start / n
-                gain = 1.0 - 0.75 * frac if side == 0 else 0.25 + 0.75 * frac
-                vel = int(np.clip(round((base[fam] or 80) * gain), 1, 127))
-                key = (fam, pitch, start)
-                if key not in notes or notes[key].velocity < vel:
-                    notes[key] = BridgeNote(fam, pitch, start, end, vel)
-        return Bridge(notes=sorted(notes.values(), key=lambda x: (x.start, x.family, x.pitch)),
-                      programs=programs, composer=self.name)
-
-
-
 def _composer_child(conn: Any, name: str) -> None:
     """Child process: build the composer (torch loads here) and compose what is sent."""
     notes: list[str] = []
@@ -851,8 +812,9 @@ class Player:
             a, b = self._entries.get(info.a), self._entries.get(info.b)
             out.in_bridge = True
             out.title = " + ".join(e.title for e in (a, b) if e is not None)
-            composer = seg.bridge.composer if seg.bridge else ""
-            out.subtitle = f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
+            composer = seg.bridge.composer if seg.bridge else seg.kind
+            out.subtitle = "Crossfade" if seg.kind == "crossfade" else \
+                f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
             out.entry = b
         else:
             e = self._entries.get(info.uid)
@@ -974,7 +936,7 @@ class Player:
         min_exit = from_bar + 1 if self._mix_now else min(from_bar + MIN_PLAY_BARS, a.n_bars)
 
         def job() -> Transition:
-            composer = self._composer(composer_name)
+            composer = None if composer_name == "crossfade" else self._composer(composer_name)
             plan = plan_mix(a, b, settings, exit_bars=exit_bars, min_exit_bar=min_exit)
             return _build(a, b, from_bar, plan, composer, sr, seed, src.uid, target.uid, gen)
 
@@ -982,13 +944,19 @@ class Player:
 
     def _exit_window(self, seg: Segment, song: Song) -> range | None:
         """Exit bars still far enough ahead; ``None`` (free choice) when all of them are."""
+        extra = self._join_lead_bars()
         if self._mix_now is not None:
-            bar = max(self._first_future_bar(seg, song, lead_s=0.25), self._mix_now[1])
+            bar = max(self._first_future_bar(seg, song, lead_s=0.25) + extra, self._mix_now[1])
+            bar = min(bar, song.n_bars)
             return range(bar, bar + 1)
-        first = self._first_future_bar(seg, song, lead_s=2.0)
+        first = min(self._first_future_bar(seg, song, lead_s=2.0) + extra, song.n_bars)
         free_from = int(np.ceil(0.7 * song.n_bars)) if not self.settings.full_songs else \
             song.n_bars
         return None if first <= free_from else range(first, song.n_bars + 1)
+
+    def _join_lead_bars(self) -> int:
+        """Bars before the exit bar that the join already uses (a crossfade starts early)."""
+        return CROSSFADE_BARS if self.settings.transition == "crossfade" else 0
 
     def _first_future_bar(self, seg: Segment, song: Song, lead_s: float) -> int:
         """First bar of ``seg`` starting at least ``lead_s`` of audio after the render head."""
@@ -1008,8 +976,6 @@ class Player:
             notes: list[str] = []
             if name == "unet" and self.model_process:
                 comp = process_composer(name, notice=notes.append)
-            elif name == "crossfade":
-                comp = CrossfadeComposer()
             else:
                 comp = make_composer(name, notice=notes.append)
             self._composers[name] = comp
@@ -1050,7 +1016,10 @@ class Player:
             n_blocks, parts = tl.n_blocks, [s for s in (bridge_seg, song_seg) if s is not None]
             prev = cut
             for s in parts:
-                s.start, s.block = prev.end, (prev.block + 1) % n_blocks
+                block = (prev.block + 1) % n_blocks
+                if s.kind == "crossfade" and block + 1 >= n_blocks:
+                    block = 0  # a crossfade plays B on the block after its own
+                s.start, s.block = prev.end, block
                 tl.segments.append(s)
                 prev = s
             tl.version += 1
@@ -1085,9 +1054,10 @@ class Player:
             if target is None:
                 return
         a, b = src.song, target.song
-        first = self._first_future_bar(seg, a, lead_s=0.0)
+        first = min(self._first_future_bar(seg, a, lead_s=0.0) + self._join_lead_bars(),
+                    a.n_bars)
         plan = plan_mix(a, b, self._mix_settings(), exit_bars=range(first, first + 1))
-        composer = {"cut": make_composer("none"), "crossfade": CrossfadeComposer()}.get(
+        composer = {"cut": make_composer("none"), "crossfade": None}.get(
             self.settings.transition, RuleComposer())
         tr = _build(a, b, seg.from_bar, plan, composer, self.sample_rate, self.transitions_done,
                     src.uid, target.uid, self._generation, fallback=True)
@@ -1133,9 +1103,10 @@ class Player:
             remaining = last.end - self.render_head
             bar_len = int(np.max(np.diff(last.bar_samples))) if len(last.bar_samples) > 1 \
                 else self.sample_rate
-            late = remaining < bar_len + 2 * self._safety()
+            extra = self._join_lead_bars()
+            late = remaining < (1 + extra) * bar_len + 2 * self._safety()
             if self._mix_now is not None:
-                exit_sample = self.timeline.bar_sample(last, self._mix_now[1])
+                exit_sample = self.timeline.bar_sample(last, self._mix_now[1] - extra)
                 late = late or exit_sample - self.render_head < 2 * self._safety()
             if late:
                 self._fallback_now()
@@ -1173,7 +1144,8 @@ class Player:
         self._inflight = None
         if src is None or src.song is None:
             return
-        bar = self._first_future_bar(seg, src.song, lead_s=0.6)
+        bar = min(self._first_future_bar(seg, src.song, lead_s=0.6) + self._join_lead_bars(),
+                  src.song.n_bars)
         self._mix_now = (entry.uid, bar)
         if entry.song is None and entry.status == "waiting":
             self._analyse(entry, priority=10)
@@ -1243,9 +1215,14 @@ class Player:
                 continue
             if seg.kind == "bridge":
                 composer = seg.bridge.composer if seg.bridge else ""
-                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut",
-                                       "crossfade": "crossfade"}.get(composer, composer)))
+                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut"}.get(
+                    composer, composer)))
                 notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
+                continue
+            if seg.kind == "crossfade":
+                spans.append((s0, s1, "crossfade"))
+                notes.extend(n for n in _crossfade_notes(seg, sr)
+                             if n.end >= t0 and n.start <= t1)
                 continue
             if seg.song is None or len(seg.bar_samples) < 2:
                 continue
@@ -1298,16 +1275,29 @@ _COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "cro
                    "none": "cut"}
 
 
-def _build(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeComposer, sr: int,
-           seed: int, source: int, target: int, generation: int,
+def _build(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeComposer | None,
+           sr: int, seed: int, source: int, target: int, generation: int,
            fallback: bool = False) -> Transition:
-    """Compose the bridge and prebuild the three segments of a join at offset 0."""
-    bridge = compose_bridge(a, b, plan, composer, seed=seed)
+    """Prebuild the segments of a join at offset 0: A to its exit, the join, B from its entry.
+
+    The join is the composed bridge, or with ``composer`` None the timeline's beat-matched
+    crossfade of A's last bars under B's first (as ``smootify mix --bridge crossfade``).
+    """
     scratch = Timeline(sr)
-    cut = scratch.add_song(a, from_bar, max(plan.exit_bar, from_bar + 1))
-    bseg = scratch.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
-    song = scratch.add_song(b, plan.entry_bar)
-    return Transition(source, target, plan, bridge, [cut, bseg, song], generation, fallback)
+    if composer is None:
+        bars = min(CROSSFADE_BARS, plan.exit_bar - from_bar - 1, b.n_bars - plan.entry_bar - 1)
+        bars = max(bars, 0)
+        cut = scratch.add_song(a, from_bar, max(plan.exit_bar - bars, from_bar + 1))
+        join = scratch.add_crossfade(a, b, plan.exit_bar - bars, plan.entry_bar,
+                                     plan.tempo_from, plan.tempo_to, bars) if bars else None
+        song = scratch.add_song(b, plan.entry_bar + bars)
+        bridge = Bridge(notes=[], programs=(None,) * N_FAMILIES, composer="crossfade", n_bars=0)
+    else:
+        bridge = compose_bridge(a, b, plan, composer, seed=seed)
+        cut = scratch.add_song(a, from_bar, max(plan.exit_bar, from_bar + 1))
+        join = scratch.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
+        song = scratch.add_song(b, plan.entry_bar)
+    return Transition(source, target, plan, bridge, [cut, join, song], generation, fallback)
 
 
 _NOTE_CACHE: dict[tuple, list[RollNote]] = {}
@@ -1348,6 +1338,25 @@ def _song_bar_notes(seg: Segment, k: int, sr: int) -> list[RollNote]:
              for f, p, s, e in _runs(act, ons) if f < N_FAMILIES]
     if len(_NOTE_CACHE) > 4000:
         _NOTE_CACHE.clear()
+    _NOTE_CACHE[key] = notes
+    return notes
+
+
+def _crossfade_notes(seg: Segment, sr: int) -> list[RollNote]:
+    """A's and B's notes in a crossfade segment, placed on its bars."""
+    key = ("crossfade", seg.start, seg.from_bar, seg.to_bar)
+    hit = _NOTE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    notes: list[RollNote] = []
+    n_bars = len(seg.bar_samples) - 1
+    for song, first in zip(seg.songs, (seg.from_bar, seg.to_bar)):
+        for k in range(n_bars):
+            act, ons = song.pianoroll(first + k, first + k + 1)
+            t0 = (seg.start + seg.bar_samples[k]) / sr
+            step = (seg.bar_samples[k + 1] - seg.bar_samples[k]) / sr / STEPS_PER_BAR
+            notes.extend(RollNote(t0 + s_ * step, t0 + e_ * step, p_, f_, True)
+                         for f_, p_, s_, e_ in _runs(act, ons))
     _NOTE_CACHE[key] = notes
     return notes
 

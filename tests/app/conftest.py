@@ -16,8 +16,8 @@ import smootify_player.app  # noqa: E402,F401  (the PySide6 6.12 guard, before a
 from smootify_player.audio.synth import fallback_soundfont  # noqa: E402
 
 SPEED = 12.0
-#: The rule-based bridge: the model's torch import takes seconds on a busy CI machine, longer
-#: than a 16-second test song lasts at 12x.
+#: Tests join songs with the timeline's crossfade: the model's torch import (in its child
+#: process) takes seconds on a busy CI machine, longer than a 16-second song lasts at 12x.
 RULE = {"transition": "crossfade"}
 
 
