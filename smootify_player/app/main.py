@@ -32,6 +32,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--new-instance", action="store_true",
                    help="do not hand the files to a running Smootify")
     p.add_argument("--play", action="store_true", help="start playing at once")
+    p.add_argument("--demo", action="store_true",
+                   help="queue the built-in demo playlist instead of the saved queue")
     p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
                    help=argparse.SUPPRESS)  # smoke tests: close the window after SECONDS
     return p.parse_args(list(argv))
@@ -87,7 +89,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     paths = [Path(p) for p in args.paths]
     if paths:
         window.add_paths(paths, play=True)
-    elif state is not None:  # a saved session, even an emptied queue, wins over the demo
+    elif state is not None and not args.demo:  # a saved session, even emptied, beats the demo
         player.add(state.queue)
         if state.original_order is not None and len(state.original_order) == len(player.queue):
             player.shuffled_from = [player.queue[i].uid for i in state.original_order]
@@ -101,8 +103,9 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
         demo = sorted(DEMO_DIR.glob("*.mid"))
         if demo:
             player.add(demo)
-            window.post_notice("Welcome to Smootify: the demo playlist is loaded. Press PLAY, "
-                               "or drop your own MIDI files here.")
+            if not args.play:
+                window.post_notice("Welcome to Smootify: the demo playlist is loaded. Press "
+                                   "PLAY, or drop your own MIDI files here.")
         if args.play:
             player.play()
     return App(window, player, worker, store, server, t0)

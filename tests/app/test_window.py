@@ -252,3 +252,12 @@ def test_ai_bridge_never_loads_torch_on_the_ui_thread(make_app, songs, qtbot):
     else:
         qtbot.waitUntil(lambda: any("bridge model" in n for n in w.notices), timeout=WAIT)
     qtbot.waitUntil(lambda: w.now_bar.title.text() == "alpha + beta", timeout=WAIT * 2)
+
+
+def test_demo_flag_replaces_the_saved_queue(make_app, songs, tmp_path):
+    state = tmp_path / "demo"
+    state.mkdir()
+    (state / "state.json").write_text(json.dumps({"queue": [str(songs[0])], "current": 0}))
+    app = make_app("--new-instance", "--demo", state_dir=state, settings=None)
+    assert [e.path.name for e in app.player.queue] == sorted(
+        p.name for p in DEMO_DIR.glob("*.mid"))
