@@ -248,3 +248,20 @@ def test_previous_restarts_then_goes_back(songs):
     assert follow(h, p, titles, lambda: "beta + alpha" in titles)
     assert p.up_next().title == "beta"
     p.close()
+
+
+def test_changing_the_soundfont_swaps_the_synth_while_playing(songs):
+    h = Harness()
+    said: list[str] = []
+    p, _ = make(h)
+    p.listeners.append(lambda kind, x: said.append(x) if kind == "notice" else None)
+    p.add(songs[:1])
+    p.play()
+    assert h.run(p, lambda: p.state == "playing")
+    old = p.engine.synth
+    p.apply_settings(PlayerSettings(transition="crossfade", soundfont=str(fallback_soundfont())))
+    assert h.run(p, lambda: p.engine.synth is not old)
+    assert any("Soundfont: TimGM6mb.sf2" in n for n in said)
+    pos = p.engine.position
+    assert h.run(p, lambda: p.engine.position > pos)  # still playing
+    p.close()
