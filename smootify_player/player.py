@@ -381,6 +381,7 @@ class Player:
         self._audio_requested = False
         self._index_hint = 0
         self._closed = False
+        self._adding = 0  # add_checked batches still loading
 
     # ------------------------------------------------------------------ events
     def _emit(self, kind: str, payload: Any = None) -> None:
@@ -502,14 +503,24 @@ class Player:
                 added.extend(new)
                 if play and len(added) == 1:
                     self.play_entry(new[0])
-            if cursor[0] == len(files) and done is not None:
-                done(added)
+            if cursor[0] == len(files):
+                finish()
 
         def loaded(i: int, song: Song | None, error: BaseException | None) -> None:
             if error is not None:
                 self._say(f"{_one_line(error)}; not added")
             results[i] = song if error is None else None
             flush()
+
+        finished: list[bool] = []
+
+        def finish() -> None:
+            if not finished:
+                finished.append(True)
+                self._adding -= 1
+                if done is not None:
+                    done(added)
+                self._revalidate()
 
         def expanded(found: list[Path] | None, error: BaseException | None) -> None:
             for n in notes:
@@ -518,12 +529,13 @@ class Player:
                 self._say(f"Could not add files: {_one_line(error)}")
                 found = []
             files.extend(found or [])
-            if not files and done is not None:
-                done([])
+            if not files:
+                finish()
             for i, f in enumerate(files):
                 self.run_background(lambda f=f: Song.load(f),
                                     lambda r, e, i=i: loaded(i, r, e), 5)
 
+        self._adding += 1
         self.run_background(lambda: expand_paths(paths, notes.append), expanded, 6)
 
     def remove(self, rows: Iterable[int]) -> None:
@@ -838,6 +850,11 @@ class Player:
         """The entry that plays after the current one."""
         return self._next_after(self.current.uid if self.current else None)
 
+    def _wraps(self, src: QueueEntry, target: QueueEntry) -> bool:
+        """True when going from ``src`` to ``target`` goes back to the top of the queue."""
+        a, b = self._row_of(src), self._row_of(target)
+        return a is not None and b is not None and b <= a
+
     def _next_after(self, uid: int | None, skip_self: bool = False) -> QueueEntry | None:
         """The entry that plays after entry ``uid`` (wrapping when repeat is on)."""
         if not self.queue:
@@ -915,6 +932,8 @@ class Player:
             target = self._entries.get(self._mix_now[0])
         else:
             target = self._next_after(src.uid)
+            if target is not None and self._adding and self._wraps(src, target):
+                return  # songs being added may come next: wait for them (or the fallback)
         if target is None:
             return
         if seg.to_bar < src.song.n_bars:

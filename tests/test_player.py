@@ -238,10 +238,10 @@ def test_crossfade_mode_uses_the_timeline_crossfade(songs):
 
 def test_previous_restarts_then_goes_back(songs):
     h = Harness()
-    p, titles = make(h, speed=4.0)
+    p, titles = make(h, speed=2.0)
     p.add(songs)
     p.play_entry(p.queue[1])
-    assert h.run(p, lambda: p.state == "playing" and p.position_seconds() > 5.0)
+    assert h.run(p, lambda: p.state == "playing" and p.position_seconds() > 4.5)
     p.previous()  # well into the song: back to its start
     assert p.now_playing().position < 1.0 and p.current.title == "beta"
     p.previous()  # at the start: the song before, through a bridge
