@@ -16,7 +16,8 @@ MIME_TYPES = ("audio/midi", "audio/x-midi")
 
 
 def _exec_line() -> str:
-    gui = shutil.which("smootify-gui")
+    beside = Path(sys.executable).parent / "smootify-gui"  # the venv's own script
+    gui = str(beside) if beside.is_file() else shutil.which("smootify-gui")
     if gui:
         return f"{gui} %F"
     return f"{sys.executable} -m smootify_player %F"
