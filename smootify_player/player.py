@@ -911,8 +911,7 @@ class Player:
         with self.timeline.lock:
             self.timeline.truncate(k + 1)
             if info.open_segment is not None:
-                self.timeline.segments[k] = info.open_segment
-                self.timeline.version += 1
+                self.timeline.splice([info.open_segment])
         del self._info[k + 1:]
         self._generation += 1
         self._inflight = None
@@ -1030,18 +1029,7 @@ class Player:
                     cut.from_bar != last.from_bar:
                 return False
             open_seg = self._info[-1].open_segment
-            cut.start, cut.block = last.start, last.block
-            tl.segments[-1] = cut
-            n_blocks, parts = tl.n_blocks, [s for s in (bridge_seg, song_seg) if s is not None]
-            prev = cut
-            for s in parts:
-                block = (prev.block + 1) % n_blocks
-                if s.kind == "crossfade" and block + 1 >= n_blocks:
-                    block = 0  # a crossfade plays B on the block after its own
-                s.start, s.block = prev.end, block
-                tl.segments.append(s)
-                prev = s
-            tl.version += 1
+            tl.splice([s for s in (cut, bridge_seg, song_seg) if s is not None])
         self._info[-1].open_segment = open_seg
         if bridge_seg is not None:
             self._info.append(_SegInfo("bridge", a=tr.source, b=tr.target))
@@ -1140,9 +1128,7 @@ class Player:
         while k < idx - 2 and segs[k].end < limit:
             k += 1
         if k:
-            with self.timeline.lock:
-                del self.timeline.segments[:k]
-                self.timeline.version += 1
+            self.timeline.forget_before(k)
             del self._info[:k]
 
     def _mix_into(self, entry: QueueEntry) -> None:

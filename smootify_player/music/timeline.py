@@ -118,12 +118,17 @@ class Timeline:
     def n_channels(self) -> int:
         return self.n_blocks * CHANNELS_PER_BLOCK
 
-    def _next_block(self) -> int:
-        if not self.segments:
+    def _next_block(self, kind: str = "song") -> int:
+        return self._block_after(self.segments[-1] if self.segments else None, kind)
+
+    def _block_after(self, prev: Segment | None, kind: str) -> int:
+        """The channel block of a ``kind`` segment following ``prev``; a crossfade takes two."""
+        if prev is None:
             return 0
-        last = self.segments[-1]
-        width = 2 if last.kind == "crossfade" else 1
-        return (last.block + width) % self.n_blocks
+        block = (prev.block + (2 if prev.kind == "crossfade" else 1)) % self.n_blocks
+        if kind == "crossfade" and block + 1 >= self.n_blocks:
+            block = 0
+        return block
 
     def add_song(self, song: Song, from_bar: int = 0, to_bar: int | None = None,
                  label: str | None = None) -> Segment:
@@ -161,6 +166,32 @@ class Timeline:
             self.segments[-1] = seg
             self.version += 1
             return seg
+
+    def splice(self, segments: list[Segment]) -> None:
+        """Replace the last segment by ``segments[0]`` and append the rest after it.
+
+        The segments may have been built on another Timeline (off the playing thread): each
+        is moved to start where the one before it ends, on the next free channel block.
+        ``segments[0]`` keeps the start and block of the segment it replaces, so the cursor
+        of a playing Engine stays valid as long as the replacement only differs ahead of it.
+        """
+        with self.lock:
+            last = self.segments[-1]
+            first = segments[0]
+            first.start, first.block = last.start, last.block
+            self.segments[-1] = first
+            prev = first
+            for seg in segments[1:]:
+                seg.start, seg.block = prev.end, self._block_after(prev, seg.kind)
+                self.segments.append(seg)
+                prev = seg
+            self.version += 1
+
+    def forget_before(self, k: int) -> None:
+        """Drop the first ``k`` segments (long past), keeping every sample position as it is."""
+        with self.lock:
+            del self.segments[:k]
+            self.version += 1
 
     def truncate(self, n_segments: int) -> None:
         """Keep only the first ``n_segments`` segments (drops a stale plan's bridge and song)."""
@@ -221,9 +252,7 @@ class Timeline:
         ``(exit_bar - bars, entry_bar)`` and continue B from ``entry_bar + bars``.
         """
         with self.lock:
-            block = self._next_block()
-            if block + 1 >= self.n_blocks:
-                block = 0
+            block = self._next_block("crossfade")
             sr = self.sample_rate
             n_steps = bars * STEPS_PER_BAR
             ramp = ramp_step_times(n_steps, tempo_from, tempo_to) * sr

@@ -147,3 +147,26 @@ def test_crossfade_overlaps_beat_matched_songs(tmp_path):
     a_fade, b_fade = fade[fade["chan"] < 16], fade[fade["chan"] >= 16]
     assert a_fade["b"][0] == 127 and a_fade["b"][-1] == 0
     assert b_fade["b"][0] == 0 and b_fade["b"][-1] == 127
+
+
+def test_splice_rebases_segments_built_elsewhere(tmp_path):
+    a = Song.load(write_song(tmp_path / "a.mid", bars=8, tempo=120))
+    b = Song.load(write_song(tmp_path / "b.mid", bars=8, tempo=100))
+    tl = Timeline(SR)
+    tl.add_song(a)
+    tl.add_song(a)  # the open-ended song now playing
+    scratch = Timeline(SR)  # built off the playing thread
+    cut = scratch.add_song(a, 0, 4)
+    xf = scratch.add_crossfade(a, b, 4, 0, 120, 100)
+    nxt = scratch.add_song(b, 2)
+    playing = tl.segments[-1]
+    v = tl.version
+    tl.splice([cut, xf, nxt])
+    assert tl.version > v and len(tl.segments) == 4
+    assert cut.start == playing.start and cut.block == playing.block
+    assert xf.start == cut.end and nxt.start == xf.end
+    assert xf.block == (cut.block + 1) % tl.n_blocks
+    assert nxt.block == (xf.block + 2) % tl.n_blocks  # the crossfade holds two blocks
+    end = tl.length
+    tl.forget_before(2)
+    assert tl.segments[0] is xf and tl.length == end
