@@ -31,11 +31,11 @@ class Engine:
     """
 
     def __init__(self, timeline: Timeline, soundfont: str | Path | None = None,
-                 synth: Synth | None = None, notice=print):
+                 synth: Synth | None = None, notice=print, preload: bool = True):
         self.timeline = timeline
         self.sample_rate = timeline.sample_rate
         self.synth = synth or Synth(find_soundfont(soundfont, notice), self.sample_rate,
-                                    timeline.n_channels)
+                                    timeline.n_channels, preload=preload)
         self.volume = 1.0
         self.position = 0
         self._lock = threading.RLock()

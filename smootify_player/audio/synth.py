@@ -57,11 +57,14 @@ class Synth:
     """A FluidSynth instance with ``n_channels`` MIDI channels and one soundfont loaded.
 
     Channel ``9 + 16k`` of every block of 16 plays drums (bank 128), as on channel 10 of a
-    single General MIDI port.
+    single General MIDI port. With ``preload`` False, samples are loaded when a program is
+    first selected: quicker to start and lighter (about 1.2 s and 160 MB instead of 2.8 s
+    and 260 MB for the shipped soundfont), right for offline rendering; live playback keeps
+    the preload so a program change never decodes samples on the audio thread.
     """
 
     def __init__(self, soundfont: Path, sample_rate: int = 44100, n_channels: int = 128,
-                 gain: float = 0.4):
+                 gain: float = 0.4, preload: bool = True):
         try:
             import fluidsynth
         except (ImportError, OSError) as exc:
@@ -70,7 +73,9 @@ class Synth:
         self.sample_rate = sample_rate
         self.n_channels = n_channels
         self._fs = fluidsynth.Synth(gain=gain, samplerate=float(sample_rate),
-                                    channels=n_channels, **{"synth.polyphony": 512})
+                                    channels=n_channels,
+                                    **{"synth.polyphony": 512,
+                                       "synth.dynamic-sample-loading": int(not preload)})
         sfid = self._fs.sfload(str(soundfont))
         if sfid < 0:
             self._fs.delete()
