@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -59,11 +60,21 @@ RunBackground = Callable[..., None]
 
 # ----------------------------------------------------------------------------- files
 def read_m3u(path: Path) -> list[Path]:
-    """The entries of an M3U/M3U8 playlist, relative ones resolved against its folder."""
+    """The entries of an M3U/M3U8 playlist, relative ones resolved against its folder.
+
+    ``#EXTINF:seconds,Artist - Title`` lines are remembered as the entry's title and credit
+    (see :func:`label_of`).
+    """
     out = []
     text = path.read_text(encoding="utf-8-sig", errors="replace")
+    label: tuple[str, str] | None = None
     for line in text.splitlines():
         line = line.strip()
+        if line.upper().startswith("#EXTINF:") and "," in line:
+            info = line.split(",", 1)[1].strip()
+            artist, sep, title = info.partition(" - ")
+            label = (title.strip(), artist.strip()) if sep else (info, "")
+            continue
         if not line or line.startswith("#"):
             continue
         if line.startswith("file://"):
@@ -71,8 +82,29 @@ def read_m3u(path: Path) -> list[Path]:
 
             line = unquote(urlparse(line).path)
         p = Path(line)
-        out.append(p if p.is_absolute() else (path.parent / p))
+        p = p if p.is_absolute() else (path.parent / p)
+        if label and label[0]:
+            set_label(p, *label)
+        label = None
+        out.append(p)
     return out
+
+
+_LABELS: dict[str, tuple[str, str]] = {}
+
+
+def _label_key(path: str | Path) -> str:
+    return os.path.abspath(os.path.expanduser(str(path)))
+
+
+def set_label(path: str | Path, title: str, credit: str = "") -> None:
+    """Remember the title and credit a playlist gave ``path``."""
+    _LABELS[_label_key(path)] = (title, credit)
+
+
+def label_of(path: str | Path) -> tuple[str, str] | None:
+    """(title, credit) a playlist gave ``path``, or None."""
+    return _LABELS.get(_label_key(path))
 
 
 def write_m3u8(paths: Iterable[Path], target: Path, titles: Sequence[str] | None = None) -> None:
@@ -264,7 +296,18 @@ class QueueEntry:
 
     @property
     def title(self) -> str:
+        label = label_of(self.path)
+        if label:
+            return label[0]
         return self.song.title if self.song else self.path.stem.replace("_", " ")
+
+    @property
+    def credit(self) -> str:
+        """The MIDI file's copyright notice, else the artist its playlist named."""
+        if self.song is not None and self.song.credit:
+            return self.song.credit
+        label = label_of(self.path)
+        return label[1] if label else ""
 
 
 @dataclass
@@ -809,8 +852,7 @@ class Player:
         if idx < 0:
             if self.current is not None:
                 out.title, out.entry = self.current.title, self.current
-                out.subtitle = "Loading…" if self.state == "loading" else (
-                    self.current.song.credit or "" if self.current.song else "")
+                out.subtitle = "Loading…" if self.state == "loading" else self.current.credit
             return out
         segs, sr = self.timeline.segments, self.sample_rate
         info, seg = self._info[idx], segs[idx]
@@ -832,7 +874,7 @@ class Player:
             e = self._entries.get(info.uid)
             out.entry = e
             out.title = e.title if e else seg.label
-            out.subtitle = (e.song.credit if e and e.song and e.song.credit else "")
+            out.subtitle = e.credit if e else ""
             mixing = self._entries.get(self._mix_now[0]) if self._mix_now else None
             later = [j for j in range(idx + 1, len(self._info)) if self._info[j].kind == "song"]
             if later and self._info[later[0]].forced:
@@ -1258,8 +1300,10 @@ class Player:
         if self.shuffled_from is not None:
             rank = {uid: i for i, uid in enumerate(self.shuffled_from)}
             order = sorted(range(len(self.queue)), key=lambda i: rank.get(self.queue[i].uid, 0))
+        labels = {str(e.path): list(lab) for e in self.queue if (lab := label_of(e.path))}
         return {"queue": [str(e.path) for e in self.queue], "current": -1 if row is None
-                else row, "position": seconds, "volume": self.volume, "original_order": order}
+                else row, "position": seconds, "volume": self.volume, "original_order": order,
+                "labels": labels}
 
     def close(self) -> None:
         """Stop the audio and release the synth."""

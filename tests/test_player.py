@@ -265,3 +265,19 @@ def test_changing_the_soundfont_swaps_the_synth_while_playing(songs):
     pos = p.engine.position
     assert h.run(p, lambda: p.engine.position > pos)  # still playing
     p.close()
+
+
+def test_playlist_titles_and_credits(tmp_path):
+    from midi_factory import write_song
+
+    from smootify_player.player import QueueEntry, expand_paths, label_of
+
+    song = write_song(tmp_path / "track_01.mid", bars=2)
+    other = write_song(tmp_path / "other.mid", bars=2)
+    m3u = tmp_path / "list.m3u8"
+    m3u.write_text("#EXTM3U\n#EXTINF:4,Korp - Shut It\ntrack_01.mid\nother.mid\n")
+    assert expand_paths([m3u]) == [song, other]
+    assert label_of(song) == ("Shut It", "Korp") and label_of(other) is None
+    entry = QueueEntry(song)
+    assert (entry.title, entry.credit) == ("Shut It", "Korp")
+    assert QueueEntry(other).title == "other"

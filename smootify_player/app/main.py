@@ -57,7 +57,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     A ``QApplication`` must exist. Nothing heavy happens here: analysis, the soundfont and
     the audio device all load in the background.
     """
-    from ..player import Player, PlayerSettings
+    from ..player import Player, PlayerSettings, expand_paths, set_label
     from .single import InstanceServer, server_name
     from .state import StateStore
     from .window import MainWindow
@@ -90,6 +90,8 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     if paths:
         window.add_paths(paths, play=True)
     elif state is not None and not args.demo:  # a saved session, even emptied, beats the demo
+        for path, label in state.labels.items():
+            set_label(path, *label)
         player.add(state.queue)
         if state.original_order is not None and len(state.original_order) == len(player.queue):
             player.shuffled_from = [player.queue[i].uid for i in state.original_order]
@@ -100,7 +102,9 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
             player.play_entry(player.queue[state.current], state.position,
                               paused=not args.play)
     else:
-        demo = sorted(DEMO_DIR.glob("*.mid"))
+        listing = DEMO_DIR / "demo.m3u8"  # titles and credits; a tiny file, read here
+        demo = (expand_paths([listing]) if listing.is_file()
+                else sorted(DEMO_DIR.glob("*.mid")))
         if demo:
             player.add(demo)
             if not args.play:

@@ -94,7 +94,7 @@ class QueueModel(QAbstractTableModel):
             if col == 1:
                 return e.title
             if col == 2:
-                return (song.credit or "") if song else ""
+                return e.credit
             if col == 3:
                 return _length(song.duration) if song else ""
             if col == 4:

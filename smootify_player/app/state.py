@@ -32,12 +32,13 @@ class SavedState:
     volume: float = 0.8
     settings: dict[str, Any] = field(default_factory=dict)
     geometry: str = ""  # hex of QWidget.saveGeometry()
+    labels: dict[str, list[str]] = field(default_factory=dict)  # path: [title, credit]
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": STATE_VERSION, "queue": self.queue,
                 "original_order": self.original_order, "current": self.current,
                 "position": round(self.position, 3), "volume": round(self.volume, 3),
-                "settings": self.settings, "geometry": self.geometry}
+                "settings": self.settings, "geometry": self.geometry, "labels": self.labels}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SavedState:
@@ -49,7 +50,10 @@ class SavedState:
                    current=int(d.get("current", -1)), position=float(d.get("position", 0.0)),
                    volume=float(d.get("volume", 0.8)),
                    settings=dict(d.get("settings", {}) or {}),
-                   geometry=str(d.get("geometry", "")))
+                   geometry=str(d.get("geometry", "")),
+                   labels={str(k): [str(x) for x in v][:2]
+                           for k, v in (d.get("labels") or {}).items()
+                           if isinstance(v, list) and v})
 
 
 class StateStore:

@@ -485,7 +485,8 @@ class MainWindow(QMainWindow):
         return SavedState(queue=snap["queue"], original_order=snap["original_order"],
                           current=snap["current"], position=snap["position"],
                           volume=snap["volume"], settings=self.player.settings.to_dict(),
-                          geometry=bytes(self.saveGeometry().toHex()).decode())
+                          geometry=bytes(self.saveGeometry().toHex()).decode(),
+                          labels=snap["labels"])
 
     def save_state(self) -> None:
         """Write the state file (atomically)."""
