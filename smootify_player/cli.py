@@ -12,7 +12,7 @@ from . import __version__
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
-COMMANDS = ("mix", "analyze", "evaluate", "evaluate-mix", "train")
+COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train")
 
 
 def _notice(msg: str) -> None:
@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="smootify",
         description="Infinite MIDI playlist player with composed bridges. "
                     "Without a command, opens the desktop app on the given files.",
+        epilog="desktop app: smootify [FILES|DIRS|M3U...] [--demo] [--play] [--silent] "
+               "[--state-dir DIR] [--new-instance]; 'smootify app --help' for details",
     )
     p.add_argument("--version", action="version", version=f"smootify {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -153,10 +155,11 @@ def _cmd_evaluate_mix(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``smootify`` command line; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or argv[0] == "app" or (
+            argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         from .app.main import main as app_main
 
-        return app_main(argv)
+        return app_main(argv[1:] if argv and argv[0] == "app" else argv)
     args = build_parser().parse_args(argv)
     if args.command == "analyze":
         return _cmd_analyze(args)
