@@ -959,24 +959,29 @@ class Player:
         self._inflight = None
         self._emit("timeline")
 
+    def _next_join(self) -> tuple[QueueEntry, Segment, QueueEntry | None] | None:
+        """The analysed song ending the timeline, its segment, and the song to join it to."""
+        if not self._info or self._info[-1].kind != "song":
+            return None
+        src = self._entries.get(self._info[-1].uid)
+        if src is None or src.song is None:
+            return None
+        target = (self._entries.get(self._mix_now[0]) if self._mix_now is not None
+                  else self._next_after(src.uid))
+        return src, self.timeline.segments[-1], target
+
     def _request_plan(self) -> None:
         """Ask the background worker for the join after the last song on the timeline."""
-        if not self._info or self._info[-1].kind != "song":
-            return
-        if self._song_index_for(self._current_index()) != len(self._info) - 1:
+        if self._info and self._song_index_for(self._current_index()) != len(self._info) - 1:
             return  # one join ahead is enough: the next is planned once that song plays
-        src = self._entries.get(self._info[-1].uid)
-        seg = self.timeline.segments[-1]
-        if src is None or src.song is None:
+        join = self._next_join()
+        if join is None:
             return
-        if self._mix_now is not None:
-            target = self._entries.get(self._mix_now[0])
-        else:
-            target = self._next_after(src.uid)
-            if target is not None and self._adding and self._wraps(src, target):
-                return  # songs being added may come next: wait for them (or the fallback)
+        src, seg, target = join
         if target is None:
             return
+        if self._mix_now is None and self._adding and self._wraps(src, target):
+            return  # songs being added may come next: wait for them (or the fallback)
         if seg.to_bar < src.song.n_bars:
             return  # already joined (a cut song is followed by its bridge)
         if target.song is None:
@@ -1085,16 +1090,10 @@ class Player:
 
     def _fallback_now(self) -> None:
         """Late: join on the spot with the rule composer so the music never stops."""
-        if not self._info or self._info[-1].kind != "song":
+        join = self._next_join()
+        if join is None:
             return
-        src = self._entries.get(self._info[-1].uid)
-        seg = self.timeline.segments[-1]
-        if src is None or src.song is None:
-            return
-        if self._mix_now is not None:
-            target = self._entries.get(self._mix_now[0])
-        else:
-            target = self._next_after(src.uid)
+        src, seg, target = join
         if target is None:
             return  # the end of the queue (repeat is off)
         if target.song is None:
