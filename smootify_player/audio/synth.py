@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +68,8 @@ class Synth:
     def __init__(self, soundfont: Path, sample_rate: int = 44100, n_channels: int = 128,
                  gain: float = 0.4, preload: bool = True):
         try:
-            import fluidsynth
+            with contextlib.redirect_stdout(io.StringIO()):  # its CI-only library-path line
+                import fluidsynth
         except (ImportError, OSError) as exc:
             raise SynthError(f"FluidSynth is not available ({exc}); "
                              "install libfluidsynth3 (apt) and pyfluidsynth (pip)") from None

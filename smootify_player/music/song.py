@@ -12,8 +12,8 @@ from pathlib import Path
 
 import mido
 import numpy as np
-import pretty_midi
 
+from ._midi import pretty_midi
 from .families import FAMILIES, N_FAMILIES, family_of
 from .features import STEPS_PER_BAR, BarFeatures, bar_features
 from .key import Key, estimate_key
