@@ -23,6 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 __all__ = ["main"]
 
+
+def _demo() -> list[Path]:
+    """The demo playlist, with the titles and credits its M3U8 gives."""
+    from smootify_player.player import expand_paths
+
+    return expand_paths([ROOT / "resources" / "demo" / "demo.m3u8"])
+
 _CHILD = r"""
 import sys, time
 t0 = time.perf_counter()
@@ -101,7 +108,7 @@ def stall_and_memory(seconds: float, transition: str) -> dict:
             time.sleep(0.002)
         rss0 = rss_mb()
         # Precompute starts now: 10 songs to analyse, then the first plan and bridge.
-        p.add(sorted((ROOT / "resources" / "demo").glob("*.mid")))
+        p.add(_demo())
         gaps: list[float] = []
         clock = QElapsedTimer()
         clock.start()
@@ -198,7 +205,7 @@ def screenshot(path: Path, at_bridge: bool = True) -> dict:
             {"queue": [], "settings": {"transition": "ai"}, "volume": 0.8}))
         built = build(parse_args(["--state-dir", state, "--silent", "--new-instance"]))
         w, p = built.window, built.player
-        for f in sorted((ROOT / "resources" / "demo").glob("*.mid")):
+        for f in _demo():
             p.add([f])
         w.show()
 
