@@ -40,6 +40,12 @@ class UNetComposer:
         self.model, self.meta = load_model(self.path)
         self.cfg = self.model.cfg
         self.threads = threads
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """One forward pass on silence, so the first real bridge is as fast as the rest."""
+        z = np.zeros((1, self.cfg.ctx_bars * 16, 5, 128), bool)
+        predict_probs(self.model, z, z, z, z)
 
     def probabilities(self, ctx: BridgeContext) -> tuple[np.ndarray, np.ndarray]:
         """Onset and sustain probabilities (32, 5, 128) of the gap for ``ctx``."""
