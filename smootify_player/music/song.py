@@ -188,11 +188,22 @@ class Song:
         active = np.zeros((n_steps, N_FAMILIES, 128), bool)
         onset = np.zeros_like(active)
         self._instruments: list[_Instrument] = []
-        for inst in midi.instruments:
+        #: Per instrument of ``midi.instruments``: (n, 4) start, end, pitch, velocity.
+        self.note_arrays = [
+            np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes],
+                     dtype=np.float64).reshape(-1, 4)
+            for inst in midi.instruments
+        ]
+        #: Per instrument: (n, 3) time, controller, value and (n, 2) time, bend; time-sorted.
+        self.cc_arrays = [_sorted_rows([(c.time, c.number, c.value)
+                                        for c in inst.control_changes], 3)
+                          for inst in midi.instruments]
+        self.bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
+                            for inst in midi.instruments]
+        for inst, arr in zip(midi.instruments, self.note_arrays):
             fam = family_of(inst.program, inst.is_drum)
             if fam is None or not inst.notes:
                 continue
-            arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes])
             s_step = self.step_at(arr[:, 0])
             e_step = np.maximum(self.step_at(arr[:, 1], ceil=True), s_step + 1)
             pitch = arr[:, 2].astype(np.int64)
@@ -367,6 +378,11 @@ def _bar_ticks(midi: pretty_midi.PrettyMIDI, tmap: TempoMap, end_tick: float) ->
         if stop is None:
             ticks.append(t)
     return np.array(ticks[: MAX_BARS + 2], dtype=np.float64)
+
+
+def _sorted_rows(rows: list[tuple], width: int) -> np.ndarray:
+    arr = np.array(rows, dtype=np.float64).reshape(-1, width)
+    return arr[np.argsort(arr[:, 0], kind="stable")]
 
 
 def _credit(mf: mido.MidiFile) -> str | None:

@@ -337,12 +337,11 @@ def _song_events(song: Song, t0: float, t1: float, end: int,
     start in the window sound until their end or the window's; the pedal lifts at the end.
     """
     rows: list[tuple[int, int, int, int, int]] = []
+    timed: list[np.ndarray] = []  # (time, kind, chan, a, b) inside the window
     blocks: list[np.ndarray] = []
-
-    def place(t: float) -> int:
-        return int(np.clip(to_sample(np.array([t]))[0], 0, end))
-
-    for inst, ch in zip(song.midi.instruments, _assign_channels(song)):
+    state_ccs = np.array(_STATE_CCS)
+    chans = _assign_channels(song)
+    for i, (inst, ch) in enumerate(zip(song.midi.instruments, chans)):
         if ch is None:
             continue
         rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
@@ -350,27 +349,34 @@ def _song_events(song: Song, t0: float, t1: float, end: int,
         if not inst.is_drum:
             rows.append((0, PROGRAM, ch, inst.program, 0))
         # Controller and pitch-bend state up to the window, replayed at its start.
-        last: dict[int, int] = {}
-        for c in inst.control_changes:
-            if c.number in skip_ccs:
-                continue
-            if c.time < t0 and c.number in _STATE_CCS:
-                last[c.number] = c.value
-            elif t0 <= c.time < t1:
-                rows.append((place(c.time), CC, ch, c.number, c.value))
-        rows.extend((0, CC, ch, num, val) for num, val in last.items())
-        bend = 0
-        for pb in inst.pitch_bends:
-            if pb.time < t0:
-                bend = pb.pitch
-            elif t0 <= pb.time < t1:
-                rows.append((place(pb.time), BEND, ch, pb.pitch, 0))
-        if bend:
-            rows.append((0, BEND, ch, bend, 0))
-        if inst.notes:
-            blocks.append(_note_events(inst.notes, ch, t0, t1, end, to_sample))
+        cc = song.cc_arrays[i]
+        if skip_ccs:
+            cc = cc[~np.isin(cc[:, 1], skip_ccs)]
+        before = cc[(cc[:, 0] < t0) & np.isin(cc[:, 1], state_ccs)]
+        for num in np.unique(before[:, 1]):
+            rows.append((0, CC, ch, int(num), int(before[before[:, 1] == num][-1, 2])))
+        win = cc[(cc[:, 0] >= t0) & (cc[:, 0] < t1)]
+        timed.append(np.column_stack([win[:, 0], np.full(len(win), CC), np.full(len(win), ch),
+                                      win[:, 1], win[:, 2]]))
+        bends = song.bend_arrays[i]
+        earlier = bends[bends[:, 0] < t0]
+        if len(earlier) and earlier[-1, 1]:
+            rows.append((0, BEND, ch, int(earlier[-1, 1]), 0))
+        win = bends[(bends[:, 0] >= t0) & (bends[:, 0] < t1)]
+        timed.append(np.column_stack([win[:, 0], np.full(len(win), BEND),
+                                      np.full(len(win), ch), win[:, 1], np.zeros(len(win))]))
+        if len(song.note_arrays[i]):
+            blocks.append(_note_events(song.note_arrays[i], ch, t0, t1, end, to_sample))
         rows.append((end, CC, ch, _CC_SUSTAIN, 0))
-    blocks.append(np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE))
+    if timed:
+        t = np.concatenate(timed)
+        ev = np.zeros(len(t), EVENT_DTYPE)
+        ev["sample"] = np.clip(to_sample(t[:, 0]), 0, end)
+        ev["kind"], ev["chan"], ev["a"], ev["b"] = t[:, 1], t[:, 2], t[:, 3], t[:, 4]
+        blocks.append(ev)
+    # The resets and replayed state go first: at a shared sample the stable sort keeps them
+    # ahead of controller changes that fall exactly on the window's start.
+    blocks.insert(0, np.array(rows, dtype=EVENT_DTYPE) if rows else np.zeros(0, EVENT_DTYPE))
     return _sort(np.concatenate(blocks))
 
 
@@ -379,14 +385,17 @@ def _pack(rows: list[tuple[int, int, int, int, int]]) -> np.ndarray:
 
 
 def _sort(ev: np.ndarray) -> np.ndarray:
+    """Order by sample, then kind; stable, so equal events keep their order."""
     return ev[np.lexsort((ev["kind"], ev["sample"]))]
 
 
-def _note_events(notes: list, ch: int, t0: float, t1: float, end: int,
+def _note_events(notes: np.ndarray, ch: int, t0: float, t1: float, end: int,
                  to_sample: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Note-on and note-off events of the notes starting in [t0, t1), ended at the cut."""
-    arr = np.array([(n.start, n.end, n.pitch, n.velocity) for n in notes])
-    arr = arr[(arr[:, 0] >= t0 - 1e-6) & (arr[:, 0] < t1 - 1e-6)]
+    """Note-on and note-off events of the notes starting in [t0, t1), ended at the cut.
+
+    ``notes`` is (n, 4): start, end, pitch, velocity.
+    """
+    arr = notes[(notes[:, 0] >= t0 - 1e-6) & (notes[:, 0] < t1 - 1e-6)]
     on = np.clip(to_sample(arr[:, 0]), 0, end).astype(np.int64)
     off = np.clip(to_sample(np.minimum(arr[:, 1], t1)), 0, end).astype(np.int64)
     off = np.maximum(off, np.minimum(on + 1, end))

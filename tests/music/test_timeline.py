@@ -170,3 +170,15 @@ def test_splice_rebases_segments_built_elsewhere(tmp_path):
     end = tl.length
     tl.forget_before(2)
     assert tl.segments[0] is xf and tl.length == end
+
+
+def test_controller_on_the_entry_bar_survives_the_reset(tmp_path):
+    pm = make_song(bars=8, tempo=120)
+    pm.instruments[1].control_changes.append(pretty_midi.ControlChange(7, 33, 8.0))  # bar 4
+    pm.write(str(tmp_path / "s.mid"))
+    seg = Timeline(SR).add_song(Song.load(tmp_path / "s.mid"), 4)
+    at0 = [(int(e["chan"]), int(e["a"]), int(e["b"])) for e in seg.events
+           if e["sample"] == 0 and e["kind"] == CC]
+    ch = next(c for c, a, b in at0 if (a, b) == (7, 33))
+    mine = [(a, b) for c, a, b in at0 if c == ch]
+    assert mine.index((121, 0)) < mine.index((7, 100)) < mine.index((7, 33))
