@@ -246,6 +246,7 @@ def test_previous_restarts_then_goes_back(songs):
     assert p.now_playing().position < 1.0 and p.current.title == "beta"
     p.previous()  # at the start: the song before, through a bridge
     assert follow(h, p, titles, lambda: "beta + alpha" in titles)
+    assert h.run(p, lambda: p.current.title == "alpha")  # once alpha itself plays
     assert p.up_next().title == "beta"
     p.close()
 
