@@ -78,7 +78,7 @@ def main() -> None:
         if i == 1:
             tl.add_song(b, entry)
     t = time.perf_counter()
-    eng = Engine(tl, notice=lambda m: None)
+    eng = Engine(tl, notice=lambda m: None, offline=True)
     load_s = time.perf_counter() - t
     t = time.perf_counter()
     audio = render_array(eng, tail_s=0.0)

@@ -31,11 +31,11 @@ class Engine:
     """
 
     def __init__(self, timeline: Timeline, soundfont: str | Path | None = None,
-                 synth: Synth | None = None, notice=print, preload: bool = True):
+                 synth: Synth | None = None, notice=print, offline: bool = False):
         self.timeline = timeline
         self.sample_rate = timeline.sample_rate
         self.synth = synth or Synth(find_soundfont(soundfont, notice), self.sample_rate,
-                                    timeline.n_channels, preload=preload)
+                                    timeline.n_channels, offline=offline)
         self.volume = 1.0
         self.position = 0
         self._lock = threading.RLock()
@@ -95,15 +95,21 @@ class Engine:
 
     # ------------------------------------------------------------------ public
     def render(self, n_frames: int) -> np.ndarray:
-        """Render the next ``n_frames`` stereo frames as float32 (n, 2)."""
+        """Render the next ``n_frames`` stereo frames as float32 (n, 2).
+
+        The timeline's lock is held only while events are applied, not while FluidSynth
+        renders, so a thread editing the timeline (the player splicing in the next
+        transition) never waits for audio. Edits must lie ahead of the frames being rendered.
+        """
         out = np.empty((n_frames, 2), np.float32)
-        with self._lock, self.timeline.lock:
-            if self._version != self.timeline.version:
-                self._sync()
+        with self._lock:
             done = 0
             while done < n_frames:
-                self._apply_due()
-                nxt = self._next_event_sample()
+                with self.timeline.lock:
+                    if self._version != self.timeline.version:
+                        self._sync()
+                    self._apply_due()
+                    nxt = self._next_event_sample()
                 stop = self.position + (n_frames - done)
                 if nxt is not None and nxt < stop:
                     stop = nxt

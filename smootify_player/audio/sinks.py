@@ -42,7 +42,7 @@ def render_wav(timeline: Timeline, path: str | Path, soundfont: str | Path | Non
     dict
         ``seconds`` of audio, ``render_s`` wall time and ``speed`` (× real time).
     """
-    engine = Engine(timeline, soundfont, notice=notice, preload=False)
+    engine = Engine(timeline, soundfont, notice=notice, offline=True)
     try:
         t = time.perf_counter()
         audio = render_array(engine)
