@@ -209,6 +209,39 @@ class RuleComposer:
         return Bridge(notes=notes, programs=programs, composer=self.name)
 
 
+def fill_silences(bridge: Bridge, max_gap: int = 1) -> Bridge:
+    """Hold pitched notes across stretches where nothing sounds for more than ``max_gap`` steps.
+
+    A composed bridge may leave a beat where only a drum hit (one step long) or nothing at
+    all plays; played between two songs that is heard as a gap. The pitched notes that last
+    sounded before such a stretch are held to its end. Stretches before the first pitched
+    note are left alone.
+    """
+    if not bridge.notes:
+        return bridge
+    notes = list(bridge.notes)
+    for _ in range(bridge.n_steps):
+        sound = np.zeros(bridge.n_steps + 1, bool)
+        for n in notes:
+            sound[n.start:n.end] = True
+        sound[bridge.n_steps] = True
+        silent = np.nonzero(~sound)[0]
+        runs = [r for r in np.split(silent, np.nonzero(np.diff(silent) > 1)[0] + 1)
+                if len(r) > max_gap]
+        if not runs:
+            break
+        start, stop = int(runs[0][0]), int(runs[0][-1]) + 1
+        held = [n for n in notes if n.family != DRUMS and n.end <= start]
+        if not held:
+            break
+        last_end = max(n.end for n in held)
+        grow = {id(n) for n in held if n.end == last_end}
+        notes = [BridgeNote(n.family, n.pitch, n.start, stop, n.velocity) if id(n) in grow
+                 else n for n in notes]
+    return Bridge(notes=notes, programs=bridge.programs, composer=bridge.composer,
+                  n_bars=bridge.n_bars, timings_ms=bridge.timings_ms)
+
+
 class NoBridge:
     """No bridge at all: a straight cut from A's exit bar to B's entry bar."""
 

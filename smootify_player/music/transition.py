@@ -5,7 +5,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from .bridge import CONTEXT_BARS, Bridge, BridgeComposer, BridgeContext, RuleComposer
+from .bridge import (
+    CONTEXT_BARS,
+    Bridge,
+    BridgeComposer,
+    BridgeContext,
+    RuleComposer,
+    fill_silences,
+)
 from .song import Song
 
 if TYPE_CHECKING:
@@ -48,5 +55,6 @@ def compose_bridge(a: Song, b: Song, plan: MixPlan, composer: BridgeComposer,
         if isinstance(composer, RuleComposer):
             raise
         bridge = RuleComposer().compose(ctx)
+    bridge = fill_silences(bridge)
     bridge.timings_ms = (time.perf_counter() - t) * 1000.0
     return bridge
