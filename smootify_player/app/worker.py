@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import itertools
 import logging
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +33,7 @@ class _Task(QRunnable):
         self._token, self._fn, self._carrier = token, fn, carrier
 
     def run(self) -> None:
+        _lower_priority()
         try:
             result, error = self._fn(), None
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
@@ -39,6 +42,16 @@ class _Task(QRunnable):
             self._carrier.finished.emit(self._token, result, error)
         except RuntimeError:  # the carrier is gone: the app is closing
             pass
+
+
+def _lower_priority() -> None:
+    """Give this pool thread a lower CPU priority than the GUI thread (Linux: per-thread nice)."""
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < 10:
+            os.setpriority(os.PRIO_PROCESS, tid, 10)
+    except (AttributeError, OSError):
+        pass  # not supported here: the work still runs, at normal priority
 
 
 class Worker(QObject):
