@@ -172,18 +172,9 @@ class MainWindow(QMainWindow):
         return b
 
     def _queue_page(self) -> QWidget:
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(28, 24, 28, 16)
-        lay.setSpacing(10)
-        kicker = QLabel("PLAYLIST")
-        kicker.setObjectName("kicker")
-        title = QLabel("Your playlist")
-        title.setObjectName("pageTitle")
-        self.meta = QLabel("")
-        self.meta.setObjectName("pageMeta")
-        lay.addWidget(kicker)
-        lay.addWidget(title)
+        page, lay = _page("PLAYLIST", bottom=16, spacing=10)
+        lay.addWidget(_label("Your playlist", "pageTitle"))
+        self.meta = _label("", "pageMeta")
         lay.addWidget(self.meta)
         lay.addSpacing(8)
         actions = QHBoxLayout()
@@ -265,20 +256,11 @@ class MainWindow(QMainWindow):
         return page
 
     def _home_page(self) -> QWidget:
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(28, 24, 28, 20)
-        lay.setSpacing(8)
-        kicker = QLabel("NOW PLAYING")
-        kicker.setObjectName("kicker")
-        self.home_title = QLabel("Nothing playing yet")
-        self.home_title.setObjectName("pageTitle")
+        page, lay = _page("NOW PLAYING", bottom=20, spacing=8)
+        self.home_title = _label("Nothing playing yet", "pageTitle")
         self.home_title.setWordWrap(True)
-        self.home_sub = QLabel("")
-        self.home_sub.setObjectName("pageMeta")
-        self.home_next = QLabel("")
-        self.home_next.setObjectName("pageMeta")
-        lay.addWidget(kicker)
+        self.home_sub = _label("", "pageMeta")
+        self.home_next = _label("", "pageMeta")
         lay.addWidget(self.home_title)
         lay.addWidget(self.home_sub)
         lay.addWidget(self.home_next)
@@ -522,3 +504,20 @@ class MainWindow(QMainWindow):
     @property
     def accent(self) -> str:
         return GREEN
+
+
+def _label(text: str, name: str) -> QLabel:
+    """A label styled by the theme through its object name."""
+    lab = QLabel(text)
+    lab.setObjectName(name)
+    return lab
+
+
+def _page(kicker: str, bottom: int, spacing: int) -> tuple[QWidget, QVBoxLayout]:
+    """A main-pane page with its small upper-case kicker line."""
+    page = QWidget()
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(28, 24, 28, bottom)
+    lay.setSpacing(spacing)
+    lay.addWidget(_label(kicker, "kicker"))
+    return page, lay
