@@ -23,11 +23,10 @@ from .music.bridge import (
     make_composer,
 )
 from .music.families import N_FAMILIES
-from .music.mix import CROSSFADE_BARS, MIN_PLAY_BARS
+from .music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
 from .music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
 from .music.song import Song, SongError
 from .music.timeline import Segment, Timeline, ramp_step_times
-from .music.transition import compose_bridge
 
 __all__ = [
     "TRANSITIONS",
@@ -1331,21 +1330,9 @@ def _build(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeCompo
     The join is the composed bridge, or with ``composer`` None the timeline's beat-matched
     crossfade of A's last bars under B's first (as ``smootify mix --bridge crossfade``).
     """
-    scratch = Timeline(sr)
-    if composer is None:
-        bars = min(CROSSFADE_BARS, plan.exit_bar - from_bar - 1, b.n_bars - plan.entry_bar - 1)
-        bars = max(bars, 0)
-        cut = scratch.add_song(a, from_bar, max(plan.exit_bar - bars, from_bar + 1))
-        join = scratch.add_crossfade(a, b, plan.exit_bar - bars, plan.entry_bar,
-                                     plan.tempo_from, plan.tempo_to, bars) if bars else None
-        song = scratch.add_song(b, plan.entry_bar + bars)
-        bridge = Bridge(notes=[], programs=(None,) * N_FAMILIES, composer="crossfade", n_bars=0)
-    else:
-        bridge = compose_bridge(a, b, plan, composer, seed=seed)
-        cut = scratch.add_song(a, from_bar, max(plan.exit_bar, from_bar + 1))
-        join = scratch.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
-        song = scratch.add_song(b, plan.entry_bar)
-    return Transition(source, target, plan, bridge, [cut, join, song], generation, fallback)
+    join = add_join(Timeline(sr), a, b, plan, composer, from_bar, seed=seed)
+    return Transition(source, target, plan, join.bridge, list(join.segments), generation,
+                      fallback)
 
 
 _NOTE_CACHE: dict[tuple, list[RollNote]] = {}

@@ -11,6 +11,7 @@ import numpy as np
 
 from .families import BASS, DRUMS, GUITAR, N_FAMILIES, PIANO, STRINGS
 from .key import Key
+from .song import Voice
 
 __all__ = [
     "BRIDGE_BARS",
@@ -21,6 +22,8 @@ __all__ = [
     "BridgeContext",
     "BridgeComposer",
     "RuleComposer",
+    "arrange",
+    "fill_silences",
     "make_composer",
     "COMPOSERS",
 ]
@@ -31,27 +34,36 @@ BRIDGE_BARS = 2
 STEPS_PER_BAR = 16
 #: Bars of context handed to a composer on each side of the gap (zero-padded when short).
 CONTEXT_BARS = 4
+#: Most voices (instruments) of each song a bridge plays on; drums share one channel.
+MAX_VOICES = 7
 COMPOSERS = ("unet", "rule", "none")
 
 
 @dataclass(frozen=True)
 class BridgeNote:
-    """One note of a bridge on its step grid (16 steps a bar)."""
+    """One note of a bridge on its step grid.
+
+    ``voice`` indexes :attr:`Bridge.voices` (-1: the family's default instrument).
+    """
 
     family: int
     pitch: int
     start: int
     end: int
     velocity: int
+    voice: int = -1
 
 
 @dataclass
 class Bridge:
     """Two bars of notes composed to join song A to song B.
 
-    ``programs[f]`` is the GM program that family ``f`` plays in the bridge (``None`` when
-    the family is silent). Steps are 16ths of a 4/4 bar; the timeline turns them into time
-    with a tempo ramp from A's tempo to B's.
+    A composer writes on a *canvas* of 16 steps a bar, whatever the songs' meter, with one
+    instrument per family (``programs[f]``, ``None`` when the family is silent).
+    :func:`arrange` then lays it out in the songs' meters: ``bar_steps`` holds the real
+    sixteenth notes of each bar (4/4: 16, 3/4 and 6/8: 12, 7/8: 14) and every note is played
+    by one of ``voices``, the songs' own instruments with their controller state. The
+    timeline turns steps (sixteenth notes) into time with a tempo ramp from A's tempo to B's.
     """
 
     notes: list[BridgeNote]
@@ -59,10 +71,22 @@ class Bridge:
     composer: str
     n_bars: int = BRIDGE_BARS
     timings_ms: float = 0.0
+    bar_steps: tuple[int, ...] = ()
+    voices: tuple[Voice, ...] = ()
+
+    @property
+    def steps_per_bar(self) -> tuple[int, ...]:
+        """Steps of each bar (16 a bar on a composer's canvas)."""
+        return self.bar_steps or (STEPS_PER_BAR,) * self.n_bars
 
     @property
     def n_steps(self) -> int:
-        return self.n_bars * STEPS_PER_BAR
+        return int(sum(self.steps_per_bar))
+
+    @property
+    def bar_starts(self) -> np.ndarray:
+        """(n_bars + 1,) step where each bar starts, and the end."""
+        return np.concatenate([[0], np.cumsum(self.steps_per_bar)]).astype(np.int64)
 
     def pianoroll(self) -> tuple[np.ndarray, np.ndarray]:
         """(active, onset) bool arrays of shape (n_steps, 5, 128)."""
@@ -100,6 +124,12 @@ class BridgeContext:
     after_bars: int = CONTEXT_BARS
     seed: int = 0
     genre: str = ""
+    #: Sixteenth notes in A's last bar and in B's entry bar (their meters).
+    steps_a: int = STEPS_PER_BAR
+    steps_b: int = STEPS_PER_BAR
+    #: The instruments playing in A's last bars and B's first bars, busiest first.
+    voices_a: tuple[Voice, ...] = ()
+    voices_b: tuple[Voice, ...] = ()
 
     def bridge_programs(self) -> tuple[int | None, ...]:
         """Program per family for the bridge: A's where A has the family, else B's."""
@@ -214,17 +244,27 @@ def fill_silences(bridge: Bridge, max_gap: int = 1) -> Bridge:
 
     A composed bridge may leave a beat where only a drum hit (one step long) or nothing at
     all plays; played between two songs that is heard as a gap. The pitched notes that last
-    sounded before such a stretch are held to its end. Stretches before the first pitched
-    note are left alone.
+    sounded before such a stretch are held to its end; a silent opening is filled by the
+    first pitched notes starting at step 0 instead.
     """
-    if not bridge.notes:
+    pitched = [n for n in bridge.notes if n.family != DRUMS]
+    if not pitched:
         return bridge
+    n_steps = bridge.n_steps
     notes = list(bridge.notes)
-    for _ in range(bridge.n_steps):
-        sound = np.zeros(bridge.n_steps + 1, bool)
+    first = min(n.start for n in pitched)
+    if first > max_gap:
+        sound = np.zeros(n_steps, bool)
         for n in notes:
             sound[n.start:n.end] = True
-        sound[bridge.n_steps] = True
+        if not sound[:first].any() or first > 4 * max_gap:
+            notes = [_moved(n, start=0) if n.family != DRUMS and n.start == first else n
+                     for n in notes]
+    for _ in range(n_steps):
+        sound = np.zeros(n_steps + 1, bool)
+        for n in notes:
+            sound[n.start:n.end] = True
+        sound[n_steps] = True
         silent = np.nonzero(~sound)[0]
         runs = [r for r in np.split(silent, np.nonzero(np.diff(silent) > 1)[0] + 1)
                 if len(r) > max_gap]
@@ -236,10 +276,72 @@ def fill_silences(bridge: Bridge, max_gap: int = 1) -> Bridge:
             break
         last_end = max(n.end for n in held)
         grow = {id(n) for n in held if n.end == last_end}
-        notes = [BridgeNote(n.family, n.pitch, n.start, stop, n.velocity) if id(n) in grow
-                 else n for n in notes]
+        notes = [_moved(n, end=stop) if id(n) in grow else n for n in notes]
+    return _with_notes(bridge, notes)
+
+
+def _moved(n: BridgeNote, start: int | None = None, end: int | None = None) -> BridgeNote:
+    return BridgeNote(n.family, n.pitch, n.start if start is None else start,
+                      n.end if end is None else end, n.velocity, n.voice)
+
+
+def _with_notes(bridge: Bridge, notes: list[BridgeNote]) -> Bridge:
     return Bridge(notes=notes, programs=bridge.programs, composer=bridge.composer,
-                  n_bars=bridge.n_bars, timings_ms=bridge.timings_ms)
+                  n_bars=bridge.n_bars, timings_ms=bridge.timings_ms,
+                  bar_steps=bridge.bar_steps, voices=bridge.voices)
+
+
+def arrange(canvas: Bridge, ctx: BridgeContext) -> Bridge:
+    """Lay a composer's canvas out in the songs' meters, on the songs' own instruments.
+
+    Bar 1 takes A's meter and bar 2 B's: canvas step ``s`` of a bar lands on sixteenth
+    ``round(s * steps / 16)`` of it. Each note is played by the instrument of its family
+    nearest in register, A's in bar 1 and B's in bar 2 (the other song's when one lacks the
+    family), at that instrument's own velocity and controller state, so the bridge keeps
+    the band and its level and hands A's instruments over to B's.
+    """
+    if canvas.n_bars != BRIDGE_BARS or canvas.bar_steps:
+        return canvas
+    steps = (int(ctx.steps_a), int(ctx.steps_b))
+    offsets = (0, steps[0])
+    total = steps[0] + steps[1]
+    drums_a = [v for v in ctx.voices_a if v.is_drum][:1]
+    drums_b = [v for v in ctx.voices_b if v.is_drum][:1]
+    side_a = drums_a + [v for v in ctx.voices_a if not v.is_drum][:MAX_VOICES]
+    side_b = drums_b + [v for v in ctx.voices_b if not v.is_drum][:MAX_VOICES]
+    voices = tuple(side_a + side_b)
+    sides = (range(len(side_a)), range(len(side_a), len(voices)))
+
+    def place(step: int) -> int:
+        bar = min(max(step, 0) // STEPS_PER_BAR, BRIDGE_BARS - 1)
+        pos = step - bar * STEPS_PER_BAR
+        return int(offsets[bar] + round(pos * steps[bar] / STEPS_PER_BAR))
+
+    out: dict[tuple[int, int, int], BridgeNote] = {}
+    for n in canvas.notes:
+        bar = min(n.start // STEPS_PER_BAR, BRIDGE_BARS - 1)
+        cands = [i for i in sides[bar] if voices[i].family == n.family] or [
+            i for i in sides[1 - bar] if voices[i].family == n.family]
+        start = min(place(n.start), total - 1)
+        end = min(max(place(n.end), start + 1), total)
+        if n.family == DRUMS:
+            end = start + 1
+        if not cands:
+            if voices:
+                continue  # neither song plays this family here
+            out[(-1, n.pitch, start)] = _moved(n, start=start, end=end)
+            continue
+        v = min(cands, key=lambda i: (abs(voices[i].pitch - n.pitch), -voices[i].notes))
+        base = ctx.velocity(n.family, n.start / (BRIDGE_BARS * STEPS_PER_BAR))
+        vel = int(np.clip(round(voices[v].velocity * n.velocity / max(base, 1)), 1, 127))
+        key = (v, n.pitch, start)
+        old = out.get(key)
+        if old is None or old.end < end:
+            out[key] = BridgeNote(n.family, n.pitch, start, end, vel, v)
+    notes = sorted(out.values(), key=lambda n: (n.start, n.family, n.pitch))
+    return Bridge(notes=notes, programs=canvas.programs, composer=canvas.composer,
+                  n_bars=canvas.n_bars, timings_ms=canvas.timings_ms, bar_steps=steps,
+                  voices=voices)
 
 
 class NoBridge:

@@ -8,17 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bridge import BridgeComposer
+from .join import MIN_PLAY_BARS, add_join
 from .mixpoint import MixPlan, MixSettings, plan_mix
 from .song import Song, SongError
-from .timeline import NOTE_ON, Timeline
-from .transition import compose_bridge
+from .timeline import Timeline
 
-__all__ = ["CROSSFADE_BARS", "MIN_PLAY_BARS", "Mix", "build_mix", "load_songs"]
-
-#: Bars a song plays at least between its entry bar and its exit bar.
-MIN_PLAY_BARS = 8
-#: Bars of A and of B that overlap in a crossfade.
-CROSSFADE_BARS = 2
+__all__ = ["Mix", "build_mix", "load_songs"]
 
 
 @dataclass
@@ -79,28 +74,14 @@ def build_mix(paths: Sequence[str | Path], settings: MixSettings,
     entry = 0
     for i, a in enumerate(songs):
         if i + 1 == len(songs):
-            timeline.add_song(a, entry, a.n_bars)
+            if i == 0:
+                timeline.add_song(a, entry, a.n_bars)
             break
         b = songs[i + 1]
         plan = plan_mix(a, b, settings, min_exit_bar=min(entry + MIN_PLAY_BARS, a.n_bars))
-        next_entry = plan.entry_bar
-        if composer is None:
-            # The crossfade overlaps A's last bars before the exit with B's first after the entry.
-            bars = min(CROSSFADE_BARS, plan.exit_bar - entry - 1, b.n_bars - plan.entry_bar - 1)
-            t = time.perf_counter()
-            timeline.add_song(a, entry, plan.exit_bar - max(bars, 0))
-            n_notes = 0
-            if bars >= 1:
-                seg = timeline.add_crossfade(a, b, plan.exit_bar - bars, plan.entry_bar,
-                                             plan.tempo_from, plan.tempo_to, bars)
-                n_notes = int((seg.events["kind"] == NOTE_ON).sum())
-                next_entry = plan.entry_bar + bars
-            joined, join_ms = "crossfade", (time.perf_counter() - t) * 1000.0
-        else:
-            timeline.add_song(a, entry, plan.exit_bar)
-            bridge = compose_bridge(a, b, plan, composer, seed=settings.seed + i)
-            timeline.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
-            joined, n_notes, join_ms = bridge.composer, len(bridge.notes), bridge.timings_ms
+        if i:
+            timeline.truncate(len(timeline.segments) - 1)  # A's open segment: cut it here
+        join = add_join(timeline, a, b, plan, composer, entry, seed=settings.seed + i)
         mix.plans.append(plan)
         mix.transitions.append({
             "from": str(a.path), "to": str(b.path),
@@ -108,10 +89,10 @@ def build_mix(paths: Sequence[str | Path], settings: MixSettings,
             "method": plan.method, "score": round(float(plan.score), 4),
             "parts": {k: round(float(v), 4) for k, v in plan.parts.items()},
             "tempo_from": round(plan.tempo_from, 3), "tempo_to": round(plan.tempo_to, 3),
-            "bridge": joined, "bridge_notes": n_notes,
+            "bridge": join.mode, "bridge_notes": join.n_notes,
             "timings_ms": {"analysis": round(analysis_ms[i + 1], 2),
                            "mix_point": round(plan.timings_ms, 2),
-                           "bridge": round(join_ms, 2)},
+                           "bridge": round(join.ms, 2)},
         })
-        entry = next_entry
+        entry = join.segments[2].from_bar
     return mix

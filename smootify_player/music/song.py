@@ -18,11 +18,14 @@ from .families import FAMILIES, N_FAMILIES, family_of
 from .features import STEPS_PER_BAR, BarFeatures, bar_features
 from .key import Key, estimate_key
 
-__all__ = ["Song", "SongError", "TempoMap", "MAX_BARS", "clear_cache"]
+__all__ = ["Song", "SongError", "TempoMap", "Voice", "MAX_BARS", "STATE_CCS", "clear_cache"]
 
 #: Longest song analysed (about 1.5 hours at 120 BPM); longer files are refused.
 MAX_BARS = 3000
 MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Controllers that shape how an instrument sounds (bank, modulation, volume, pan,
+#: expression, sustain, sound and effect controllers); their state is carried across cuts.
+STATE_CCS: tuple[int, ...] = (0, 1, 7, 10, 11, 32, 64, 66, 67, 71, 72, 73, 74, 91, 93)
 
 
 class SongError(Exception):
@@ -66,8 +69,43 @@ class _Instrument:
     is_drum: bool
     family: int
     name: str
+    index: int  # position in ``midi.instruments``
     bar_counts: np.ndarray  # (n_bars,) notes starting in each bar
     bar_velocity: np.ndarray  # (n_bars,) sum of velocities of those notes
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One instrument of a song as it sounds around a bar: what a bridge plays its notes on.
+
+    Attributes
+    ----------
+    family : int
+        LPD-5 family index.
+    program : int
+        General MIDI program (0 for drums).
+    is_drum : bool
+        Plays on the percussion channel.
+    pitch : float
+        Median pitch of its notes in the window (its register).
+    velocity : int
+        Mean velocity of its notes in the window.
+    notes : int
+        Notes starting in the window (how much it plays).
+    ccs : tuple of (int, int)
+        Controller state (number, value) at the window's edge, for :data:`STATE_CCS`.
+    name : str
+        Track name, for display.
+    """
+
+    family: int
+    program: int
+    is_drum: bool
+    pitch: float
+    velocity: int
+    notes: int
+    ccs: tuple[tuple[int, int], ...] = ()
+    name: str = ""
 
 
 class Song:
@@ -181,6 +219,8 @@ class Song:
         self.n_bars = n_bars
         self.downbeats = tmap.time(self.bar_ticks)
         self.bar_tempo = tmap.bpm(self.bar_ticks[:-1])
+        #: (n_bars,) length of each bar in quarter notes (4/4: 4, 3/4: 3, 6/8: 3, 7/8: 3.5).
+        self.bar_quarters = np.diff(self.bar_ticks) / midi.resolution
         self.time_signatures = [(round(float(ts.time), 3), ts.numerator, ts.denominator)
                                 for ts in midi.time_signature_changes] or [(0.0, 4, 4)]
 
@@ -200,7 +240,7 @@ class Song:
                           for inst in midi.instruments]
         self.bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
                             for inst in midi.instruments]
-        for inst, arr in zip(midi.instruments, self.note_arrays):
+        for index, (inst, arr) in enumerate(zip(midi.instruments, self.note_arrays)):
             fam = family_of(inst.program, inst.is_drum)
             if fam is None or not inst.notes:
                 continue
@@ -220,7 +260,7 @@ class Song:
             bars = s_step // STEPS_PER_BAR
             self._instruments.append(_Instrument(
                 program=int(inst.program), is_drum=bool(inst.is_drum), family=fam,
-                name=inst.name.strip(),
+                name=inst.name.strip(), index=index,
                 bar_counts=np.bincount(bars, minlength=n_bars)[:n_bars].astype(np.int32),
                 bar_velocity=np.bincount(bars, arr[:, 3], minlength=n_bars)[:n_bars],
             ))
@@ -237,6 +277,14 @@ class Song:
                       0, len(self.bar_ticks) - 2)
         lo, hi = self.bar_ticks[bar], self.bar_ticks[bar + 1]
         return bar * STEPS_PER_BAR + (ticks - lo) / np.maximum(hi - lo, 1e-9) * STEPS_PER_BAR
+
+    def step_time(self, steps: np.ndarray | float) -> np.ndarray:
+        """Seconds at fractional global 16th-step positions (the inverse of step_position)."""
+        steps = np.asarray(steps, np.float64)
+        bar = np.clip(np.floor(steps / STEPS_PER_BAR), 0, len(self.bar_ticks) - 2).astype(int)
+        frac = steps / STEPS_PER_BAR - bar
+        ticks = self.bar_ticks[bar] + frac * (self.bar_ticks[bar + 1] - self.bar_ticks[bar])
+        return self.tempo_map.time(ticks)
 
     def step_at(self, seconds: np.ndarray, ceil: bool = False) -> np.ndarray:
         """Global 16th-step index (16 per bar) at ``seconds``; rounds to the nearest step."""
@@ -316,6 +364,57 @@ class Song:
                     fallback, fallback_n = inst.program, total
             out.append(best if best is not None else fallback)
         return tuple(out)
+
+    def meter(self, bar: int) -> tuple[int, int]:
+        """(numerator, denominator) of ``bar``: 6/8 stays 6/8, an odd-length bar is n/16."""
+        bar = int(np.clip(bar, 0, self.n_bars - 1))
+        t = float(self.downbeats[bar]) + 1e-6
+        num, den = 4, 4
+        for time, n, d in self.time_signatures:
+            if time <= t:
+                num, den = n, d
+        if abs(4.0 * num / den - self.bar_quarters[bar]) > 1e-6:  # a bar cut short or long
+            sixteenths = max(1, int(round(self.bar_quarters[bar] * 4)))
+            return sixteenths, 16
+        return num, den
+
+    def bar_steps(self, bar: int) -> int:
+        """Sixteenth notes in ``bar`` (4/4: 16, 3/4 and 6/8: 12, 7/8: 14)."""
+        bar = int(np.clip(bar, 0, self.n_bars - 1))
+        return max(1, int(round(float(self.bar_quarters[bar]) * 4)))
+
+    def voices(self, bar_from: int, bar_to: int, state_at: int | None = None) -> list[Voice]:
+        """The instruments playing in bars [bar_from, bar_to), busiest first.
+
+        ``state_at`` (a bar, default ``bar_from``) is where the controller state is read:
+        the last value of each controller before that bar's downbeat (just after it for
+        controllers set on the downbeat itself).
+        """
+        lo, hi = max(bar_from, 0), min(max(bar_to, 0), self.n_bars)
+        t_lo, t_hi = self.bar_time(lo), self.bar_time(hi)
+        t_state = self.bar_time(lo if state_at is None else state_at) + 1e-3
+        out = []
+        for inst in self._instruments:
+            k = int(inst.bar_counts[lo:hi].sum())
+            if k == 0:
+                continue
+            arr = self.note_arrays[inst.index]
+            win = arr[(arr[:, 0] >= t_lo - 1e-6) & (arr[:, 0] < t_hi - 1e-6)]
+            if not len(win):
+                continue
+            cc = self.cc_arrays[inst.index]
+            before = cc[cc[:, 0] < t_state]
+            state = []
+            for num in STATE_CCS:
+                vals = before[before[:, 1] == num]
+                if len(vals):
+                    state.append((num, int(vals[-1, 2])))
+            out.append(Voice(family=inst.family, program=inst.program, is_drum=inst.is_drum,
+                             pitch=float(np.median(win[:, 2])),
+                             velocity=int(np.clip(round(float(win[:, 3].mean())), 1, 127)),
+                             notes=len(win), ccs=tuple(state), name=inst.name))
+        out.sort(key=lambda v: -v.notes)
+        return out
 
     def velocities(self, bar_from: int, bar_to: int) -> tuple[int, ...]:
         """Mean velocity per family over bars [bar_from, bar_to) (whole song if none; 0 absent)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bridge import STEPS_PER_BAR, Bridge
+from .bridge import STEPS_PER_BAR, Bridge, BridgeNote
 from .families import DRUMS, N_FAMILIES
 from .song import Song
 
@@ -246,15 +246,18 @@ class Timeline:
         """Append a beat-matched crossfade of A's bars from ``a_bar`` and B's from ``b_bar``.
 
         A's bars ``[a_bar, a_bar + bars)`` fade out while B's ``[b_bar, b_bar + bars)`` fade
-        in, both placed bar for bar on a tempo ramp so their beats coincide; expression
-        (CC 11) follows an equal-power curve. A plays on the segment's channel block, B on
-        the next one. To crossfade at a MixPlan, cut A at ``exit_bar - bars``, crossfade
-        ``(exit_bar - bars, entry_bar)`` and continue B from ``entry_bar + bars``.
+        in, each placed sixteenth for sixteenth in its own meter on one tempo ramp, so their
+        beats coincide; the segment lasts B's bars (B carries on after it), and A's music
+        past that is left out when A's bars are longer. Expression (CC 11) follows an
+        equal-power curve. A plays on the segment's channel block, B on the next one. To
+        crossfade at a MixPlan, cut A at ``exit_bar - bars``, crossfade ``(exit_bar - bars,
+        entry_bar)`` and continue B from ``entry_bar + bars``.
         """
         with self.lock:
             block = self._next_block("crossfade")
             sr = self.sample_rate
-            n_steps = bars * STEPS_PER_BAR
+            steps_b = [b.bar_steps(b_bar + k) for k in range(bars)]
+            n_steps = int(sum(steps_b))
             ramp = ramp_step_times(n_steps, tempo_from, tempo_to) * sr
             end = int(round(ramp[-1]))
             parts = []
@@ -263,12 +266,23 @@ class Timeline:
                 lo, hi = max(first_bar, 0), int(np.clip(first_bar + bars, 0, song.n_bars))
                 if hi <= lo:
                     continue
-                t0, t1 = song.bar_time(lo), song.bar_time(hi)
+                # Canvas steps (16 a bar) of each of the song's bars -> its real sixteenths.
+                real = np.array([song.bar_steps(k) for k in range(first_bar,
+                                                                   first_bar + bars)], float)
+                canvas_x = np.arange(bars + 1) * STEPS_PER_BAR
+                real_x = np.concatenate([[0.0], np.cumsum(real)])
+                stop = min(real_x[-1], n_steps)
+                t0 = song.bar_time(lo)
+                t1 = float(song.step_time(first_bar * STEPS_PER_BAR
+                                          + np.interp(stop, real_x, canvas_x)))
+                t1 = min(t1, song.bar_time(hi))
 
-                def to_sample(t: np.ndarray, song: Song = song, first: int = first_bar
+                def to_sample(t: np.ndarray, song: Song = song, first: int = first_bar,
+                              canvas_x: np.ndarray = canvas_x, real_x: np.ndarray = real_x
                               ) -> np.ndarray:
                     steps = song.step_position(np.asarray(t, np.float64)) - first * STEPS_PER_BAR
-                    return np.round(np.interp(steps, np.arange(n_steps + 1), ramp))
+                    return np.round(np.interp(np.interp(steps, canvas_x, real_x),
+                                              np.arange(n_steps + 1), ramp))
 
                 ev = _song_events(song, t0, t1, end, to_sample, skip_ccs=(11,))
                 ev["chan"] += chan_offset
@@ -285,9 +299,10 @@ class Timeline:
                 fade["b"] = np.tile(np.round(127 * gain).astype(np.int16), len(chans))
                 parts.append(fade)
             events = _sort(np.concatenate(parts)) if parts else np.zeros(0, EVENT_DTYPE)
+            bar_at = np.concatenate([[0], np.cumsum(steps_b)]).astype(int)
             seg = Segment(kind="crossfade", label=f"{a.title} + {b.title}", start=self.length,
                           length=end, block=block, events=events,
-                          bar_samples=np.round(ramp[::STEPS_PER_BAR]).astype(np.int64),
+                          bar_samples=np.round(ramp[bar_at]).astype(np.int64),
                           songs=(a, b), from_bar=a_bar, to_bar=b_bar,
                           tempo_from=float(tempo_from), tempo_to=float(tempo_to))
             self.segments.append(seg)
@@ -300,31 +315,86 @@ class Timeline:
         times = ramp_step_times(bridge.n_steps, tempo_from, tempo_to)
         samples = np.round(times * sr).astype(np.int64)
         end = int(samples[-1])
-        rows: list[tuple[int, int, int, int, int]] = []
-        fam_chan = {DRUMS: DRUM_CHANNEL, 1: 0, 2: 1, 3: 2, 4: 3}
-        for fam in range(N_FAMILIES):
-            prog = bridge.programs[fam] if fam < len(bridge.programs) else None
-            if prog is None:
-                continue
-            ch = fam_chan[fam]
-            rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
-                     (0, CC, ch, _CC_PAN, 64)]
-            if fam != DRUMS:
-                rows.append((0, PROGRAM, ch, int(prog), 0))
+        rows = _bridge_voice_rows(bridge, samples) if bridge.voices else \
+            _bridge_family_rows(bridge)
         for n in bridge.notes:
-            if bridge.programs[n.family] is None:
+            ch = _bridge_channel(bridge, n)
+            if ch is None:
                 continue
-            ch = fam_chan[n.family]
             s = int(samples[min(n.start, bridge.n_steps - 1)])
             e = int(samples[min(max(n.end, n.start + 1), bridge.n_steps)])
             rows.append((s, NOTE_ON, ch, n.pitch, n.velocity))
             rows.append((max(e, s + 1), NOTE_OFF, ch, n.pitch, 0))
-        bar_samples = samples[::STEPS_PER_BAR]
+        bar_samples = samples[bridge.bar_starts]
         names = " + ".join(s.title for s in (a, b) if s is not None)
         return Segment(kind="bridge", label=names or "bridge", start=start, length=end,
                        block=block, events=_pack(rows), bar_samples=bar_samples, bridge=bridge,
                        songs=tuple(s for s in (a, b) if s is not None),
                        tempo_from=float(tempo_from), tempo_to=float(tempo_to))
+
+
+_FAMILY_CHANNEL = {DRUMS: DRUM_CHANNEL, 1: 0, 2: 1, 3: 2, 4: 3}
+#: Channels of a bridge's pitched voices, in order (the drum channel is left out).
+_VOICE_CHANNELS = tuple(c for c in range(CHANNELS_PER_BLOCK) if c != DRUM_CHANNEL)
+
+
+def _bridge_channel(bridge: Bridge, n: BridgeNote) -> int | None:
+    """The channel of a bridge note within its block (None: its family plays nothing)."""
+    if n.voice >= 0 and bridge.voices:
+        v = bridge.voices[n.voice]
+        if v.is_drum:
+            return DRUM_CHANNEL
+        pitched = sum(1 for w in bridge.voices[:n.voice] if not w.is_drum)
+        return _VOICE_CHANNELS[pitched % len(_VOICE_CHANNELS)]
+    if n.family >= len(bridge.programs) or bridge.programs[n.family] is None:
+        return None
+    return _FAMILY_CHANNEL[n.family]
+
+
+def _bridge_family_rows(bridge: Bridge) -> list[tuple[int, int, int, int, int]]:
+    """Set-up of a canvas bridge: one channel per family with its program."""
+    rows: list[tuple[int, int, int, int, int]] = []
+    for fam in range(N_FAMILIES):
+        prog = bridge.programs[fam] if fam < len(bridge.programs) else None
+        if prog is None:
+            continue
+        ch = _FAMILY_CHANNEL[fam]
+        rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
+                 (0, CC, ch, _CC_PAN, 64)]
+        if fam != DRUMS:
+            rows.append((0, PROGRAM, ch, int(prog), 0))
+    return rows
+
+
+def _bridge_voice_rows(bridge: Bridge, samples: np.ndarray
+                       ) -> list[tuple[int, int, int, int, int]]:
+    """Set-up of an arranged bridge: each voice's program and controller state.
+
+    Pitched voices get a channel each; the drum voices share the drum channel, each one's
+    controller state applied where its first hit plays.
+    """
+    rows: list[tuple[int, int, int, int, int]] = []
+    first_hit: dict[int, int] = {}
+    for n in bridge.notes:
+        if n.voice >= 0:
+            first_hit[n.voice] = min(first_hit.get(n.voice, n.start), n.start)
+    drum_reset = False
+    for i, v in enumerate(bridge.voices):
+        ch = _bridge_channel(bridge, BridgeNote(v.family, 0, 0, 1, 1, i))
+        assert ch is not None
+        at = 0
+        if v.is_drum:
+            if i not in first_hit:
+                continue
+            at = int(samples[first_hit[i]]) if drum_reset else 0
+        if not v.is_drum or not drum_reset:
+            rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
+                     (0, CC, ch, _CC_PAN, 64)]
+            drum_reset = drum_reset or v.is_drum
+        if not v.is_drum:
+            rows.append((0, PROGRAM, ch, int(v.program), 0))
+        rows += [(at, CC, ch, num, val) for num, val in v.ccs if num != _CC_SUSTAIN]
+    return rows
 
 
 def _song_events(song: Song, t0: float, t1: float, end: int,

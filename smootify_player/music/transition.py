@@ -11,8 +11,10 @@ from .bridge import (
     BridgeComposer,
     BridgeContext,
     RuleComposer,
+    arrange,
     fill_silences,
 )
+from .families import DRUMS
 from .song import Song
 
 if TYPE_CHECKING:
@@ -40,12 +42,19 @@ def bridge_context(a: Song, b: Song, exit_bar: int, entry_bar: int,
         before_bars=min(CONTEXT_BARS, exit_bar),
         after_bars=min(CONTEXT_BARS, b.n_bars - entry_bar),
         seed=seed,
+        steps_a=a.bar_steps(exit_bar - 1), steps_b=b.bar_steps(entry_bar),
+        voices_a=tuple(a.voices(exit_bar - 2, exit_bar, state_at=exit_bar)),
+        voices_b=tuple(b.voices(entry_bar, entry_bar + 2)),
     )
 
 
 def compose_bridge(a: Song, b: Song, plan: MixPlan, composer: BridgeComposer,
                    seed: int = 0) -> Bridge:
-    """Compose the bridge for ``plan``; a composer that fails falls back to the rule composer."""
+    """Compose the bridge for ``plan`` and arrange it in the songs' meters and instruments.
+
+    A composer that fails, or that leaves out every pitched note while the songs have some,
+    is replaced by the rule composer: a bridge never goes silent.
+    """
     ctx = bridge_context(a, b, plan.exit_bar, plan.entry_bar, plan.tempo_from, plan.tempo_to,
                          seed)
     t = time.perf_counter()
@@ -55,6 +64,11 @@ def compose_bridge(a: Song, b: Song, plan: MixPlan, composer: BridgeComposer,
         if isinstance(composer, RuleComposer):
             raise
         bridge = RuleComposer().compose(ctx)
-    bridge = fill_silences(bridge)
+    if bridge.n_bars and not any(n.family != DRUMS for n in bridge.notes) and \
+            not isinstance(composer, RuleComposer):
+        rule = RuleComposer().compose(ctx)
+        if any(n.family != DRUMS for n in rule.notes):
+            bridge = Bridge(notes=rule.notes, programs=rule.programs, composer=bridge.composer)
+    bridge = arrange(fill_silences(bridge), ctx)
     bridge.timings_ms = (time.perf_counter() - t) * 1000.0
     return bridge

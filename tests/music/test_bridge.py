@@ -26,10 +26,15 @@ def test_fill_silences_holds_the_last_pitched_notes():
     assert late.end == 32  # the last note holds to the end of the bridge
 
 
-def test_fill_silences_leaves_a_leading_rest_and_full_bridges():
-    rest = Bridge(notes=[BridgeNote(1, 60, 8, 32, 80)], programs=(None, 0, None, None, None),
-                  composer="t")
-    assert fill_silences(rest).notes == rest.notes
+def test_fill_silences_fills_a_silent_opening_and_leaves_full_bridges():
+    rest = Bridge(notes=[BridgeNote(1, 60, 8, 32, 80), BridgeNote(0, 36, 0, 1, 90)],
+                  programs=(0, 0, None, None, None), composer="t")
+    filled = fill_silences(rest)
+    assert _silent_steps(filled) == 0
+    assert [n.start for n in filled.notes if n.family == 1] == [0]
+    short = Bridge(notes=[BridgeNote(1, 60, 1, 32, 80), BridgeNote(0, 36, 0, 1, 90)],
+                   programs=(0, 0, None, None, None), composer="t")
+    assert fill_silences(short).notes == short.notes  # a drum hit then the note: no gap
     full = Bridge(notes=[BridgeNote(1, 60, 0, 32, 80)], programs=(None, 0, None, None, None),
                   composer="t")
     assert fill_silences(full).notes == full.notes
