@@ -8,15 +8,35 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..music.bridge import Bridge, BridgeContext, BridgeNote
+from ..music.bridge import STEPS_PER_BAR, Bridge, BridgeContext, BridgeNote
 from ..music.families import DRUMS
-from .decode import GAP_STEPS, decode_notes, predict_probs
+from .decode import GAP_STEPS, decode_notes, decode_to_density, predict_probs
 from .unet import load_model
 
-__all__ = ["UNetComposer", "DEFAULT_WEIGHTS"]
+__all__ = ["UNetComposer", "DEFAULT_WEIGHTS", "target_density"]
 
 #: Shipped weights, found relative to the package (``<repo>/weights``).
 DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "bridge_unet.safetensors"
+
+
+def target_density(ctx: BridgeContext) -> tuple[np.ndarray, np.ndarray]:
+    """(2, 5) onset steps and notes per bridge bar and family, from the bars around the gap.
+
+    Bar 1 leans on A's last bar (3:1), bar 2 on B's first bar, so A's band hands over to
+    B's; a song with no bar there leaves it to the other.
+    """
+    def counts(onset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        bar = np.asarray(onset[:STEPS_PER_BAR], bool)
+        return bar.any(2).sum(0).astype(float), bar.sum((0, 2)).astype(float)
+
+    a = counts(ctx.before_onset[-STEPS_PER_BAR:]) if ctx.before_bars else None
+    b = counts(ctx.after_onset[:STEPS_PER_BAR]) if ctx.after_bars else None
+    a = a or b or (np.zeros(5), np.zeros(5))
+    b = b or a
+    w = np.array([[0.75], [0.25]])
+    steps = w * a[0][None] + (1 - w) * b[0][None]
+    notes = w * a[1][None] + (1 - w) * b[1][None]
+    return steps, notes
 
 
 class UNetComposer:
@@ -31,12 +51,17 @@ class UNetComposer:
     threads : int, optional
         Torch intra-op threads to use *during* ``compose`` only (restored afterwards);
         ``None`` leaves the process setting alone.
+    density : bool
+        Decode at the density of the bars around the join (:func:`target_density`) rather
+        than at the thresholds stored with the weights (tuned to fill a gap inside a song).
     """
 
     name = "unet"
 
-    def __init__(self, weights: str | Path | None = None, threads: int | None = None) -> None:
+    def __init__(self, weights: str | Path | None = None, threads: int | None = None,
+                 density: bool = True) -> None:
         self.path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
+        self.density = density
         self.model, self.meta = load_model(self.path)
         self.cfg = self.model.cfg
         self.threads = threads
@@ -88,8 +113,14 @@ class UNetComposer:
         on, act = self.probabilities(ctx)
         programs = ctx.bridge_programs()
         notes = []
-        for f, p, s, e in decode_notes(on, act, self.cfg.onset_threshold,
-                                       self.cfg.sustain_threshold, drums=DRUMS):
+        if self.density:
+            steps, counts = target_density(ctx)
+            decoded = decode_to_density(on, act, steps, counts, self.cfg.sustain_threshold,
+                                        drums=DRUMS)
+        else:
+            decoded = decode_notes(on, act, self.cfg.onset_threshold,
+                                   self.cfg.sustain_threshold, drums=DRUMS)
+        for f, p, s, e in decoded:
             if programs[f] is None:
                 continue
             v = ctx.velocity(f, s / GAP_STEPS)

@@ -7,8 +7,8 @@ import torch
 
 from .unet import GAP_BARS, STEPS_PER_BAR, BridgeUNet, build_input
 
-__all__ = ["GAP_STEPS", "predict_probs", "decode_notes", "notes_to_rolls", "decode_batch",
-           "inpaint"]
+__all__ = ["GAP_STEPS", "predict_probs", "decode_notes", "decode_to_density", "notes_to_rolls",
+           "decode_batch", "inpaint"]
 
 GAP_STEPS = GAP_BARS * STEPS_PER_BAR
 
@@ -87,6 +87,61 @@ def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.n
         notes.append((int(f), int(p), int(t), int(end)))
     notes.sort(key=lambda x: (x[2], x[0], x[1]))
     return notes
+
+
+def decode_to_density(p_on: np.ndarray, p_act: np.ndarray, steps: np.ndarray,
+                      notes: np.ndarray, act_thr: list[float] | np.ndarray, drums: int = 0,
+                      ) -> list[tuple[int, int, int, int]]:
+    """Decode one bridge at a target density per family and bar, rather than a threshold.
+
+    A model trained on whole songs is shy between two different songs: its probabilities
+    rarely pass the thresholds tuned inside one song, and the bridge thins out. Here each
+    family plays, in each bar, on the ``steps[b, f]`` steps where the model is most sure a
+    note starts, each with up to ``notes[b, f] / steps[b, f]`` of its likeliest pitches (at
+    least a quarter as likely as the first); sustain extends them as in :func:`decode_notes`.
+
+    Parameters
+    ----------
+    p_on, p_act : np.ndarray
+        (bars*16, 5, 128) onset and sustain probabilities.
+    steps, notes : np.ndarray
+        (bars, 5) target onset steps and notes per bar and family (the bars around the gap).
+    act_thr : sequence of float
+        Per-track sustain thresholds.
+    drums : int
+        Index of the drum track (notes last one step).
+
+    Returns
+    -------
+    list of (family, pitch, start, end)
+        Sorted by start step.
+    """
+    n, n_fam = p_on.shape[0], p_on.shape[1]
+    act = p_act > np.asarray(act_thr, np.float32)[None, :, None]
+    on = np.zeros(p_on.shape, bool)
+    for bar in range(n // STEPS_PER_BAR):
+        sl = slice(bar * STEPS_PER_BAR, (bar + 1) * STEPS_PER_BAR)
+        for f in range(n_fam):
+            k = int(np.clip(round(float(steps[bar, f])), 0, STEPS_PER_BAR))
+            if k == 0:
+                continue
+            probs = p_on[sl, f]
+            best = probs.max(1)
+            chosen = np.sort(np.argsort(-best, kind="stable")[:k])
+            poly = max(1, int(round(float(notes[bar, f]) / k)))
+            for t in chosen:
+                order = np.argsort(-probs[t], kind="stable")[:poly]
+                keep = order[probs[t, order] >= 0.25 * probs[t, order[0]]]
+                on[bar * STEPS_PER_BAR + t, f, keep] = True
+    out = []
+    for t, f, p in zip(*np.nonzero(on)):
+        end = t + 1
+        if f != drums:
+            while end < n and act[end, f, p] and not on[end, f, p]:
+                end += 1
+        out.append((int(f), int(p), int(t), int(end)))
+    out.sort(key=lambda x: (x[2], x[0], x[1]))
+    return out
 
 
 def notes_to_rolls(notes: list[tuple[int, int, int, int]], n_steps: int = GAP_STEPS

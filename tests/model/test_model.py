@@ -176,3 +176,22 @@ def test_shipped_weights(name):
     model, meta = load_model(path)
     assert "config" in meta and model.cfg.n_pitches == 72
     assert make_composer("unet", path, notice=print).name == "unet"
+
+
+def test_decode_to_density_meets_the_targets():
+    from smootify_player.model.decode import decode_to_density
+
+    rng = np.random.default_rng(0)
+    p_on = rng.random((32, 5, 128)).astype(np.float32) * 0.2  # a shy model: nothing > 0.2
+    p_act = np.zeros_like(p_on)
+    p_act[:, 3, 40] = 0.9
+    steps = np.array([[8, 0, 0, 4, 2], [4, 0, 0, 2, 1]], float)
+    notes = np.array([[8, 0, 0, 4, 6], [4, 0, 0, 2, 3]], float)
+    out = decode_to_density(p_on, p_act, steps, notes, [0.5] * 5, drums=0)
+    for bar in range(2):
+        for f in range(5):
+            mine = [n for n in out if n[0] == f and bar * 16 <= n[2] < bar * 16 + 16]
+            assert len({n[2] for n in mine}) == steps[bar, f]
+            assert len(mine) <= notes[bar, f]
+    assert all(e == s + 1 for f, _, s, e in out if f == 0)  # drums are hits
+    assert decode_notes(p_on, p_act, [0.5] * 5, [0.5] * 5) == []  # thresholds give nothing
