@@ -33,7 +33,7 @@ DRUM_CHANNEL = 9
 CHANNELS_PER_BLOCK = 16
 # Controllers whose last value before an entry bar is replayed there.
 _STATE_CCS = (0, 1, 7, 10, 11, 32, 64, 66, 67, 71, 72, 73, 74, 91, 93)
-_CC_RESET_ALL, _CC_VOLUME, _CC_PAN, _CC_SUSTAIN = 121, 7, 10, 64
+_CC_RESET_ALL, _CC_VOLUME, _CC_PAN, _CC_SUSTAIN, _CC_EXPRESSION = 121, 7, 10, 64, 11
 
 
 @dataclass
@@ -284,20 +284,12 @@ class Timeline:
                     return np.round(np.interp(np.interp(steps, canvas_x, real_x),
                                               np.arange(n_steps + 1), ramp))
 
-                ev = _song_events(song, t0, t1, end, to_sample, skip_ccs=(11,))
+                ev = _song_events(song, t0, t1, end, to_sample)
                 ev["chan"] += chan_offset
-                parts.append(ev)
-                chans = np.unique(ev["chan"])
                 k = np.arange(n_steps + 1)
                 x = k / n_steps
                 gain = np.sin(np.pi / 2 * x) if fade_in else np.cos(np.pi / 2 * x)
-                fade = np.zeros(len(k) * len(chans), EVENT_DTYPE)
-                fade["sample"] = np.tile(np.round(ramp[k]).astype(np.int64), len(chans))
-                fade["kind"] = CC
-                fade["chan"] = np.repeat(chans, len(k))
-                fade["a"] = 11
-                fade["b"] = np.tile(np.round(127 * gain).astype(np.int16), len(chans))
-                parts.append(fade)
+                parts.append(_faded(ev, np.round(ramp).astype(np.int64), gain))
             events = _sort(np.concatenate(parts)) if parts else np.zeros(0, EVENT_DTYPE)
             bar_at = np.concatenate([[0], np.cumsum(steps_b)]).astype(int)
             seg = Segment(kind="crossfade", label=f"{a.title} + {b.title}", start=self.length,
@@ -395,6 +387,31 @@ def _bridge_voice_rows(bridge: Bridge, samples: np.ndarray
             rows.append((0, PROGRAM, ch, int(v.program), 0))
         rows += [(at, CC, ch, num, val) for num, val in v.ccs if num != _CC_SUSTAIN]
     return rows
+
+
+def _faded(ev: np.ndarray, step_samples: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``ev`` with its expression (CC 11) scaled by ``gain`` over the steps of a fade.
+
+    The song's own expression changes are kept, scaled by the gain where they fall, and at
+    every step each channel's expression is set again to its current value times the gain.
+    """
+    expr = (ev["kind"] == CC) & (ev["a"] == _CC_EXPRESSION)
+    out = ev.copy()
+    at = np.clip(np.searchsorted(step_samples, ev["sample"][expr], side="right") - 1, 0,
+                 len(gain) - 1)
+    out["b"][expr] = np.round(ev["b"][expr] * gain[at])
+    rows = []
+    own = ev[expr]
+    for ch in np.unique(ev["chan"]):
+        mine = own[own["chan"] == ch]
+        idx = np.searchsorted(mine["sample"], step_samples, side="right") - 1
+        value = np.where(idx >= 0, mine["b"][np.maximum(idx, 0)], 127) if len(mine) else \
+            np.full(len(step_samples), 127)
+        fade = np.zeros(len(step_samples), EVENT_DTYPE)
+        fade["sample"], fade["kind"], fade["chan"] = step_samples, CC, ch
+        fade["a"], fade["b"] = _CC_EXPRESSION, np.round(value * gain)
+        rows.append(fade)
+    return np.concatenate([out, *rows])
 
 
 def _song_events(song: Song, t0: float, t1: float, end: int,

@@ -126,3 +126,20 @@ def test_add_join_appends_a_join_b(tmp_path, mode):
         assert seg is not None and cut.end == seg.start and seg.end == song.start
         assert join.n_notes > 10
     assert join.mode == (mode.value if mode is not JoinMode.MODEL else join.bridge.composer)
+
+
+def test_crossfade_scales_the_songs_own_expression(tmp_path):
+    pm = make_song(bars=16, tempo=120, seed=5)
+    for inst in pm.instruments:
+        inst.control_changes.append(pretty_midi.ControlChange(11, 60, 0.0))
+    pm.write(str(tmp_path / "a.mid"))
+    a = Song.load(tmp_path / "a.mid")
+    b = Song.load(write_song(tmp_path / "b.mid", bars=16, tempo=120, seed=6))
+    seg = Timeline(SR).add_crossfade(a, b, 10, 0, 120, 120, bars=2)
+    ev = seg.events
+    expr = ev[(ev["kind"] == CC) & (ev["a"] == 11)]
+    a_side, b_side = expr[expr["chan"] < 16], expr[expr["chan"] >= 16]
+    assert a_side["b"].max() == 60  # A starts at its own expression, not at full
+    assert b_side["b"].max() == 127  # B has none set: full at the end of the fade
+    last = a_side[a_side["sample"] == a_side["sample"].max()]
+    assert (last["b"] == 0).all()
