@@ -235,7 +235,11 @@ class RuleComposer:
                     s = bar * STEPS_PER_BAR + int(step)
                     e = s + max(1, int(held))
                     v = ctx.velocity(fam, s / (BRIDGE_BARS * STEPS_PER_BAR))
-                    notes.extend(BridgeNote(fam, p, s, e, v) for p in pitches)
+                    # As many chord tones as the source struck there, nearest the centre first.
+                    k = max(1, int(src_on[step, fam].sum())) if fam != STRINGS or \
+                        len(onsets) > 1 else len(pitches)
+                    near = sorted(pitches, key=lambda p: abs(p - center))[:k]
+                    notes.extend(BridgeNote(fam, p, s, e, v) for p in sorted(near))
         return Bridge(notes=notes, programs=programs, composer=self.name)
 
 
@@ -375,7 +379,9 @@ def make_composer(name: str = "unet", weights: str | Path | None = None,
     try:
         from ..model.composer import UNetComposer  # lazy: torch loads only when asked for
 
-        return UNetComposer(weights)
+        # One thread: a 2-bar bridge is too small to split, and spare threads only fight
+        # the synth's and the app's for the cores (10x slower under load with 2).
+        return UNetComposer(weights, threads=1)
     except Exception as exc:  # noqa: BLE001 - any failure means the fallback
         notice(f"smootify: bridge model unavailable ({_one_line(exc)}); "
                "using the rule-based bridge")
