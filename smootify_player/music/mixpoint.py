@@ -3,8 +3,8 @@
 What is compared
 ----------------
 An exit bar ``e`` of A means A plays bars ``[.., e)``; an entry bar ``j`` of B means B plays
-bars ``[j, ..)``. Every method compares A's *tail* (bars A plays last) with B's *head* (bars
-B plays from the entry):
+bars ``[j, ..)`` (only the notes that start from ``j`` on). Every method compares A's *tail*
+(bars A plays last) with B's *head* (bars B plays from the entry):
 
 - ``smart``: A ``[e - 2, e)`` vs B ``[j, j + 2)`` (pitch classes, drum and bass onset grids,
   density, instruments); A's last 4 bars ``[e - 4, e)`` vs B's first 4 ``[j, j + 4)`` bar by
@@ -15,6 +15,33 @@ B plays from the entry):
 
 Bars of B *before* the entry are never looked at: in the same-song evaluation
 (:mod:`.mixeval`) they would be A's own tail and leak the answer.
+
+Keys
+----
+``smart`` weighs the keys mostly through ``key_fit``: the Krumhansl-Schmuckler keys of A's
+``[e - 8, e)`` and B's ``[j, j + 8)``, minor keys taken as their relative major, go together
+when they lie at most :data:`KEY_COMPATIBLE_STEPS` (2) steps apart on the circle of fifths;
+further apart they clash, and the part falls towards 0 as the clash gets clearer (how much
+key-profile correlation both windows would give up to reach compatible keys). Its weight
+beats the phrase grid, so ``smart`` leaves A where A's local key suits B's whenever such an
+exit exists (B's key is mostly fixed by its short entry window); when none does, the bridge
+modulates.
+
+Sound rules
+-----------
+Before any scoring (:func:`plan_mix`, every method), the candidates are masked so that a
+join never leaves A or enters B in a silence. Exits rank by :func:`exit_tiers`: a pitched
+note sounds in bar ``e - 1``, else only drums sound there, else it is silent. Entries rank
+by :func:`entry_tiers`: a note starts in bar ``j``'s first beat (the first 4 of its 16
+steps), else notes start later in it, else it is a pickup (notes only in its last beat),
+else nothing starts in it; within each, bar ``j + 1`` sounding beats it being silent. Only
+the best tier present on each side is searched, so the mask falls back to weaker rules, then
+to any candidate, and a plan always exists. When no bar of B's entry window has a note on
+its first beat (a silent intro longer than the window), the first bar after it that has one
+joins the candidates (:func:`candidate_entries`). The flags come from :class:`MixFeatures`
+(``sound``, ``pitched``, ``starts``, ``first_beat``, ``pickup``), derived from the bar
+features alone, so LPD-5 rolls have them too; :func:`score_pairs` itself does not mask,
+and the same-song evaluation ranks every candidate as before.
 """
 
 from __future__ import annotations
@@ -43,12 +70,19 @@ __all__ = [
     "KEY_BARS",
     "MAX_EXITS",
     "MAX_ENTRIES",
+    "FIRST_BEAT_STEPS",
+    "KEY_COMPATIBLE_STEPS",
     "MixSettings",
     "MixPlan",
     "MixFeatures",
     "mix_features",
     "candidate_exits",
     "candidate_entries",
+    "exit_tiers",
+    "entry_tiers",
+    "best_tier",
+    "key_distance",
+    "choose_pair",
     "score_pairs",
     "plan_mix",
 ]
@@ -67,26 +101,40 @@ DTW_TAIL = 4
 DTW_HEAD = 4
 #: Bars before the exit that the fine-grained comparisons look at (the key looks at 8).
 MAX_TAIL_BARS = 4
+#: Steps (of 16 a bar) that make a bar's first beat (its last beat for a pickup).
+FIRST_BEAT_STEPS = 4
+#: Keys at most this many steps apart on the circle of fifths (relative majors) go together;
+#: further apart they clash.
+KEY_COMPATIBLE_STEPS = 2
+#: Scale of ``key_fit``'s fall-off with the key-profile correlation a clash costs.
+KEY_FIT_TAU = 0.05
 
 #: Components of ``smart``; each lies in [0, 1], 1 being the best match.
 SMART_PARTS: tuple[str, ...] = (
-    "harmony", "harmony_edge", "phrase_pc", "phrase_rhythm", "key", "drums", "bass",
+    "harmony", "harmony_edge", "phrase_pc", "phrase_rhythm", "key", "key_fit", "drums", "bass",
     "density", "instruments", "activity", "downbeat", "phrase", "phrase8", "tempo", "prior",
 )
 
 #: Weights of ``smart``. The musical parts were fitted on LPD-5 train with
 #: :func:`smootify_player.music.mixeval.fit_smart_weights` (listwise softmax ranking of each
 #: cut's true continuation among all candidate entries, weights >= 0, 400 songs, 3115 cuts,
-#: seed 0) and scaled to sum to 1. ``key``, ``tempo`` and ``prior`` are set by hand: within
-#: one LPD-5 song the key and the tempo hardly change and the evaluation's prior is neutral,
-#: so the same-song task cannot weigh them (the fit gave ``key`` 0; 0.05 costs about 0.01 MRR
-#: on held-out train songs), while between two different songs they matter.
+#: seed 0) and scaled to sum to 1. ``key``, ``key_fit``, ``tempo`` and ``prior`` are set by
+#: hand: within one LPD-5 song the key and the tempo hardly change and the evaluation's prior
+#: is neutral, so the same-song task cannot weigh them (the fit gave ``key`` 0), while between
+#: two different songs they matter. ``key_fit`` is weighed so that a clash between clear keys
+#: (0.5) outweighs the phrase grid: on ``bench/bench_pairs.py`` key clashes that another
+#: candidate could have avoided fall from 11 % of pairs to 2 % (MIDI set) and from 13 % to 3 %
+#: (60 LPD-5 valid songs), for 0.012 MRR on the same-song evaluation (0.556 to 0.543; the
+#: evaluation's true continuation itself clashes in 7 % of cuts: songs modulate, and an
+#: 8-bar key estimate errs). The linear ``key`` part is kept in the report but weighs 0: it
+#: also penalises compatible keys one or two fifths apart and cost MRR for no fewer clashes.
 SMART_WEIGHTS: dict[str, float] = {
     "harmony": 0.0,
     "harmony_edge": 0.0737,
     "phrase_pc": 0.085,
     "phrase_rhythm": 0.0629,
-    "key": 0.05,
+    "key": 0.0,
+    "key_fit": 0.50,
     "drums": 0.0702,
     "bass": 0.0778,
     "density": 0.1383,
@@ -200,6 +248,23 @@ class MixFeatures:
         (n, 5) float family presence.
     tempo : np.ndarray
         (n,) BPM.
+    sound : np.ndarray
+        (n,) bool, derived: some note (drums too) sounds in the bar, held notes included.
+    pitched : np.ndarray
+        (n,) bool, derived: some pitched note sounds in the bar (``pc`` is not all zero).
+    starts : np.ndarray
+        (n,) bool, derived: some note starts in the bar. Entering B at bar ``j`` plays only
+        the notes that start from ``j`` on, so this (not ``sound``) says whether an entry
+        bar is heard.
+    first_beat : np.ndarray
+        (n,) bool, derived: some note starts in the bar's first :data:`FIRST_BEAT_STEPS`
+        steps.
+    pickup : np.ndarray
+        (n,) bool, derived: notes start in the bar, but only in its last
+        :data:`FIRST_BEAT_STEPS` steps (an anacrusis leading into the next bar).
+
+    The derived flags come from ``presence``, ``pc`` and ``onsets`` alone, so they exist for
+    LPD-5 rolls too.
     """
 
     pc: np.ndarray
@@ -207,7 +272,21 @@ class MixFeatures:
     density: np.ndarray
     presence: np.ndarray
     tempo: np.ndarray
+    sound: np.ndarray = field(init=False, repr=False)
+    pitched: np.ndarray = field(init=False, repr=False)
+    starts: np.ndarray = field(init=False, repr=False)
+    first_beat: np.ndarray = field(init=False, repr=False)
+    pickup: np.ndarray = field(init=False, repr=False)
     _cum: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        ons = np.asarray(self.onsets) > 0
+        beat = FIRST_BEAT_STEPS
+        self.sound = (np.asarray(self.presence) > 0).any(-1)
+        self.pitched = (np.asarray(self.pc) > 0).any(-1)
+        self.starts = ons.any((1, 2))
+        self.first_beat = ons[:, :, :beat].any((1, 2))
+        self.pickup = self.starts & ~ons[:, :, :ons.shape[-1] - beat].any((1, 2))
 
     @classmethod
     def from_bar_features(cls, bf: BarFeatures, tempo: np.ndarray | float) -> MixFeatures:
@@ -296,16 +375,61 @@ def candidate_exits(n_bars: int, settings: MixSettings, exit_bars: range | None 
     return np.unique(cand).astype(np.int64)[-MAX_EXITS:]
 
 
-def candidate_entries(n_bars: int, settings: MixSettings) -> np.ndarray:
+def candidate_entries(n_bars: int, settings: MixSettings,
+                      features: MixFeatures | None = None) -> np.ndarray:
     """Entry bars of a song of ``n_bars`` bars allowed by the settings (never empty).
 
-    At most the earliest :data:`MAX_ENTRIES` are kept.
+    At most the earliest :data:`MAX_ENTRIES` are kept. With the song's ``features``, when
+    no bar of the window has a note starting in its first beat (a silent intro or a pickup
+    longer than the window), the first bar after the window that has one (within
+    :data:`MAX_ENTRIES` bars) is added, so the sound rules (:func:`entry_tiers`) can find an
+    audible entry.
     """
     n = max(int(n_bars), 1)
     if settings.full_songs:
         return np.array([0], np.int64)
     last = int(math.floor(float(np.clip(settings.entry_until, 0.0, 1.0)) * n + 1e-9))
-    return np.arange(0, min(max(last, 0), n - 1, MAX_ENTRIES - 1) + 1, dtype=np.int64)
+    entries = np.arange(0, min(max(last, 0), n - 1, MAX_ENTRIES - 1) + 1, dtype=np.int64)
+    if features is not None and features.n_bars == n and not features.first_beat[entries].any():
+        later = np.flatnonzero(features.first_beat[entries[-1] + 1:entries[-1] + MAX_ENTRIES])
+        if later.size:
+            entries = np.append(entries, entries[-1] + 1 + later[0])
+    return entries
+
+
+# ------------------------------------------------------------------ sound rules
+def exit_tiers(f: MixFeatures, exits: np.ndarray) -> np.ndarray:
+    """How well each exit of A meets the sound rules: 0 best, larger worse.
+
+    0: a pitched note sounds in bar ``e - 1``; 1: only drums do; 2: bar ``e - 1`` is
+    silent (A would leave in a silence).
+    """
+    prev = np.clip(np.asarray(exits, np.int64) - 1, 0, max(f.n_bars - 1, 0))
+    return np.where(f.pitched[prev], 0, np.where(f.sound[prev], 1, 2)).astype(np.int64)
+
+
+def entry_tiers(f: MixFeatures, entries: np.ndarray) -> np.ndarray:
+    """How well each entry of B meets the sound rules: 0 best, larger worse.
+
+    By rule, worst last: a note starts in bar ``j``'s first beat (else: notes start in bar
+    ``j`` and it is no pickup; else: a pickup, notes only in its last beat; else: no note
+    starts in bar ``j`` and B would open on silence). Within each, an entry whose next bar
+    ``j + 1`` sounds comes before one whose next bar is silent or past the end. Tiers 0-7.
+    """
+    j = np.clip(np.asarray(entries, np.int64), 0, max(f.n_bars - 1, 0))
+    nxt = j + 1
+    next_silent = (nxt >= f.n_bars) | ~f.sound[np.minimum(nxt, f.n_bars - 1)]
+    level = np.full(j.shape, 3, np.int64)
+    level[f.pickup[j]] = 2
+    level[f.starts[j] & ~f.pickup[j]] = 1
+    level[f.first_beat[j]] = 0
+    return 2 * level + next_silent
+
+
+def best_tier(tiers: np.ndarray) -> np.ndarray:
+    """Mask of the candidates in the best (lowest) tier present: the hard mask with fallback."""
+    tiers = np.asarray(tiers)
+    return tiers == tiers.min() if tiers.size else np.zeros(0, bool)
 
 
 # --------------------------------------------------------------------- scoring
@@ -338,20 +462,64 @@ def _cosine(a: np.ndarray, b: np.ndarray, both_empty: float = 1.0) -> np.ndarray
     return np.where(empty_a[:, None] & empty_b[None, :], both_empty, sim)
 
 
-def _key_fifths(pc: np.ndarray, fallback: int) -> np.ndarray:
-    """Circle-of-fifths position (0-11) of the relative major of each pc window's key."""
+def key_distance(fifths_a: np.ndarray, fifths_b: np.ndarray) -> np.ndarray:
+    """Steps (0-6) between circle-of-fifths positions, broadcast."""
+    d = np.abs(np.asarray(fifths_a) - np.asarray(fifths_b)) % 12
+    return np.minimum(d, 12 - d)
+
+
+# Circle-of-fifths position (0-11) of the relative major of each of the 24 keys.
+_KEY_TONIC = np.arange(24) % 12
+_KEY_FIFTHS = ((np.where(np.arange(24) >= 12, _KEY_TONIC + 3, _KEY_TONIC) % 12) * 7) % 12
+# (12, 2 * KEY_COMPATIBLE_STEPS + 1): the positions compatible with each position.
+_COMPATIBLE = (np.arange(12)[:, None]
+               + np.arange(-KEY_COMPATIBLE_STEPS, KEY_COMPATIBLE_STEPS + 1)[None, :]) % 12
+
+
+def _fifths_corr(pc: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """(N, 12) best key-profile correlation on each circle-of-fifths position (major or
+    relative minor) of each pc window; ``fallback`` (12,) for empty windows."""
     h = pc.astype(np.float64)
     std = h.std(-1, keepdims=True)
     z = (h - h.mean(-1, keepdims=True)) / np.where(std > 0, std, 1.0)
-    best = np.argmax(z @ KEY_PROFILES.T, axis=-1)
-    tonic, minor = best % 12, best >= 12
-    major_tonic = np.where(minor, (tonic + 3) % 12, tonic)
-    fifths = (major_tonic * 7) % 12
-    return np.where(std[..., 0] > 0, fifths, fallback)
+    corr = z @ KEY_PROFILES.T / 12.0  # (N, 24)
+    major = np.empty((h.shape[0], 12))
+    minor = np.empty_like(major)
+    major[:, _KEY_FIFTHS[:12]] = corr[:, :12]
+    minor[:, _KEY_FIFTHS[12:]] = corr[:, 12:]
+    return np.where(std > 0, np.maximum(major, minor), fallback[None, :])
 
 
-def _song_fifths(f: MixFeatures) -> int:
-    return int(_key_fifths(f.pc.sum(0)[None], 0)[0])
+def _song_corr(f: MixFeatures) -> np.ndarray:
+    """(12,) :func:`_fifths_corr` of the whole song (cached with the window sums)."""
+    corr = f._cum.get("song_key_corr")
+    if corr is None:
+        corr = _fifths_corr(f.pc.sum(0)[None], np.zeros(12))[0]
+        f._cum["song_key_corr"] = corr
+    return corr
+
+
+def _key_parts(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
+               entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` and ``key_fit`` (E, J): keys of A's ``[e - 8, e)`` and B's ``[j, j + 8)``.
+
+    ``key`` is 1 - (steps between the two best keys on the circle of fifths) / 6. ``key_fit``
+    is 1 when the best keys are compatible (at most :data:`KEY_COMPATIBLE_STEPS` apart);
+    otherwise ``exp(-cost / KEY_FIT_TAU)``, the cost being the key-profile correlation the
+    two windows must give up, together, to reach a compatible pair of keys: a clash between
+    clear keys scores near 0, one between ambiguous estimates a little below 1. An empty
+    window takes its song's key.
+    """
+    ka, _ = fa.window("pc", exits - KEY_BARS, KEY_BARS)
+    kb, _ = fb.window("pc", entries, KEY_BARS)
+    ca = _fifths_corr(ka, _song_corr(fa))
+    cb = _fifths_corr(kb, _song_corr(fb))
+    d = key_distance(ca.argmax(-1)[:, None], cb.argmax(-1)[None, :])
+    gap_a = ca.max(-1, keepdims=True) - ca  # (E, 12) >= 0
+    gap_b = cb.max(-1, keepdims=True) - cb
+    near_b = gap_b[:, _COMPATIBLE].min(-1)  # cheapest compatible key of B per A's position
+    cost = (gap_a[:, None, :] + near_b[None, :, :]).min(-1)
+    return 1.0 - d / 6.0, np.exp(-cost / KEY_FIT_TAU)
 
 
 def _activity(notes: np.ndarray) -> np.ndarray:
@@ -411,12 +579,7 @@ def _smart_parts(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray,
         parts[f"phrase_{name}"] = acc / PHRASE_BARS
     parts["harmony_edge"] = sims["pc"][(rows + PHRASE_BARS - 1)[:, None], cols[None, :]]
 
-    ka, _ = fa.window("pc", exits - KEY_BARS, KEY_BARS)
-    kb, _ = fb.window("pc", entries, KEY_BARS)
-    fifa = _key_fifths(ka, _song_fifths(fa))
-    fifb = _key_fifths(kb, _song_fifths(fb))
-    d = np.abs(fifa[:, None] - fifb[None, :]) % 12
-    parts["key"] = 1.0 - np.minimum(d, 12 - d) / 6.0
+    parts["key"], parts["key_fit"] = _key_parts(fa, fb, exits, entries)
 
     on_a, _ = fa.window("onsets", tail0, TAIL_BARS)
     on_b, _ = fb.window("onsets", head0, HEAD_BARS)
@@ -561,9 +724,42 @@ def score_pairs(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np
     raise ValueError(f"unknown mix method {method!r}; expected one of {', '.join(METHODS)}")
 
 
+def choose_pair(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np.ndarray,
+                method: str = "smart", seed: int = 0, weights: dict[str, float] | None = None,
+                ) -> tuple[int, int, float, dict[str, float]]:
+    """The best (exit, entry) pair among the candidates that best meet the sound rules.
+
+    Exits are kept in their best :func:`exit_tiers` tier and entries in their best
+    :func:`entry_tiers` tier (a hard mask that falls back to weaker rules, then to every
+    candidate, so the answer always exists); the pairs left are scored with
+    :func:`score_pairs` (prior on) and the highest wins.
+
+    Returns
+    -------
+    tuple
+        ``(exit_bar, entry_bar, score, parts)`` with each part's value for that pair.
+    """
+    exits = np.asarray(exits, np.int64)
+    entries = np.asarray(entries, np.int64)
+    exits = exits[best_tier(exit_tiers(fa, exits))]
+    entries = entries[best_tier(entry_tiers(fb, entries))]
+    score, parts = score_pairs(fa, fb, exits, entries, method, prior=True, seed=seed,
+                               weights=weights)
+    flat = np.nan_to_num(score, nan=-np.inf).ravel()
+    best = int(np.argmax(flat)) if flat.size else 0
+    i, k = divmod(best, entries.size)
+    return (int(exits[i]), int(entries[k]), float(score[i, k]),
+            {name: float(v[i, k]) for name, v in parts.items()})
+
+
 def plan_mix(a: Song, b: Song, settings: MixSettings | None = None,
              exit_bars: range | None = None, min_exit_bar: int = 1) -> MixPlan:
     """Choose where A leaves and B enters.
+
+    The candidates of the settings' windows are masked by the sound rules (see the module
+    notes: A never leaves right after a silent bar, B is never entered on a bar with nothing
+    on its first beat, a pickup or a bar before a rest, unless nothing else is allowed), then
+    scored by the method; see :func:`choose_pair`.
 
     Parameters
     ----------
@@ -595,19 +791,14 @@ def plan_mix(a: Song, b: Song, settings: MixSettings | None = None,
             f"unknown mix method {settings.method!r}; expected one of {', '.join(METHODS)}")
     fa, fb = mix_features(a), mix_features(b)
     exits = candidate_exits(fa.n_bars, settings, exit_bars, min_exit_bar)
-    entries = candidate_entries(fb.n_bars, settings)
-    score, parts = score_pairs(fa, fb, exits, entries, settings.method, prior=True,
-                               seed=settings.seed)
-    flat = np.nan_to_num(score, nan=-np.inf).ravel()
-    best = int(np.argmax(flat)) if flat.size else 0
-    i, k = divmod(best, entries.size)
-    e, j = int(exits[i]), int(entries[k])
+    entries = candidate_entries(fb.n_bars, settings, fb)
+    e, j, score, parts = choose_pair(fa, fb, exits, entries, settings.method, settings.seed)
     return MixPlan(
         exit_bar=e,
         entry_bar=j,
         method=settings.method,
-        score=float(score[i, k]),
-        parts={name: float(v[i, k]) for name, v in parts.items()},
+        score=score,
+        parts=parts,
         tempo_from=float(fa.tempo[max(e - 1, 0)]),
         tempo_to=float(fb.tempo[j]),
         timings_ms=(time.perf_counter() - t0) * 1000.0,
