@@ -23,7 +23,6 @@ import sys
 import time
 import wave
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -38,14 +37,10 @@ from smootify_player.audio.sinks import render_array  # noqa: E402
 from smootify_player.audio.synth import Synth, find_soundfont  # noqa: E402
 from smootify_player.music import joineval  # noqa: E402
 from smootify_player.music.bridge import make_composer  # noqa: E402
+from smootify_player.music.join import add_join  # noqa: E402
 from smootify_player.music.mixpoint import MixSettings, plan_mix  # noqa: E402
 from smootify_player.music.song import Song, SongError  # noqa: E402
 from smootify_player.music.timeline import Timeline  # noqa: E402
-
-try:
-    from smootify_player.music.join import add_join  # noqa: E402
-except ImportError:  # older trees: the same steps as build_mix took per pair
-    add_join = None
 
 SR = 44100
 MODES = ("unet", "rule", "crossfade", "none")
@@ -73,32 +68,6 @@ CROSS_PAIRS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _shim_add_join(timeline: Timeline, a: Song, b: Song, plan, composer, from_bar: int = 0,
-                   seed: int = 0) -> SimpleNamespace:
-    """What ``music.join.add_join`` does, for trees that predate it (as build_mix did)."""
-    from smootify_player.music.timeline import NOTE_ON
-    from smootify_player.music.transition import compose_bridge
-
-    if composer is None:
-        bars = max(min(2, plan.exit_bar - from_bar - 1, b.n_bars - plan.entry_bar - 1), 0)
-        t = time.perf_counter()
-        cut = timeline.add_song(a, from_bar, max(plan.exit_bar - bars, from_bar + 1))
-        seg = timeline.add_crossfade(a, b, plan.exit_bar - bars, plan.entry_bar,
-                                     plan.tempo_from, plan.tempo_to, bars) if bars else None
-        song = timeline.add_song(b, plan.entry_bar + bars)
-        n = int((seg.events["kind"] == NOTE_ON).sum()) if seg is not None else 0
-        return SimpleNamespace(plan=plan, mode="crossfade", bridge=None,
-                               segments=(cut, seg, song), n_notes=n,
-                               ms=(time.perf_counter() - t) * 1000.0)
-    bridge = compose_bridge(a, b, plan, composer, seed=seed)
-    cut = timeline.add_song(a, from_bar, max(plan.exit_bar, from_bar + 1))
-    seg = timeline.add_bridge(bridge, a, b, plan.tempo_from, plan.tempo_to)
-    song = timeline.add_song(b, plan.entry_bar)
-    return SimpleNamespace(plan=plan, mode=bridge.composer, bridge=bridge,
-                           segments=(cut, seg, song), n_notes=len(bridge.notes),
-                           ms=bridge.timings_ms)
-
-
 def _meter(m: str) -> tuple[int, int]:
     num, den = m.split("/")
     return int(num), int(den)
@@ -118,12 +87,17 @@ def _category(ma: str, mb: str) -> str:
     return "same 4/4" if _same_meter(ma, "4/4") else "same, not 4/4"
 
 
-def _pairs(names: list[str], seed: int) -> list[tuple[str, str, str]]:
-    """(a, b, origin): a chain through a seeded shuffle, then the fixed cross pairs."""
+def _pairs(names: list[str], seed: int, chains: int = 2) -> list[tuple[str, str, str]]:
+    """(a, b, origin): chains through seeded shuffles, then the fixed cross pairs."""
     rng = np.random.default_rng(seed)
-    order = [names[i] for i in rng.permutation(len(names))]
-    out = [(a, b, "chain") for a, b in zip(order, order[1:])]
-    seen = {(a, b) for a, b, _ in out}
+    out: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for _ in range(chains):
+        order = [names[i] for i in rng.permutation(len(names))]
+        for a, b in zip(order, order[1:]):
+            if (a, b) not in seen:
+                out.append((a, b, "chain"))
+                seen.add((a, b))
     for a, b in CROSS_PAIRS:
         if a in names and b in names and (a, b) not in seen:
             out.append((a, b, "cross"))
@@ -161,11 +135,10 @@ def run(args: argparse.Namespace) -> dict:
             info[entry["name"]] = entry
         except SongError as exc:
             print(f"bench_joins: skipping {exc}")
-    pairs = _pairs(sorted(songs), args.seed)
+    pairs = _pairs(sorted(songs), args.seed, args.chains)
     if args.limit:
         pairs = pairs[:args.limit]
     composers = {m: (None if m == "crossfade" else make_composer(m)) for m in modes}
-    build = add_join or _shim_add_join
     synth = Synth(find_soundfont(None), SR, Timeline(SR).n_channels, offline=True)
     t_setup = time.perf_counter() - t_all
     render_s = 0.0
@@ -185,7 +158,7 @@ def run(args: argparse.Namespace) -> dict:
                 tl = Timeline(SR)
                 from_bar = max(plan.exit_bar - A_BARS, 0)
                 t = time.perf_counter()
-                join = build(tl, a, b, plan, composers[mode], from_bar, seed=args.seed + i)
+                join = add_join(tl, a, b, plan, composers[mode], from_bar, seed=args.seed + i)
                 join_ms = (time.perf_counter() - t) * 1000.0
                 last = tl.segments[-1]
                 tl.cut_last_song(last.from_bar + B_BARS)
@@ -210,20 +183,20 @@ def run(args: argparse.Namespace) -> dict:
     return {"rule": joineval.BROKEN_RULE, "modes": modes, "seed": args.seed,
             "corpus": [dict(e) for e in manifest if e["name"] in songs],
             "joins": joins, "seconds": {"total": time.perf_counter() - t_all,
-                                        "setup": t_setup, "render": render_s},
-            "join_builder": "music.join.add_join" if add_join else "bench shim (no join.py)"}
+                                        "setup": t_setup, "render": render_s}}
 
 
 def report(res: dict) -> None:
     modes, joins = res["modes"], res["joins"]
     n = len(joins)
     cats = sorted({j["category"] for j in joins})
-    print(f"{n} joins, {len(res['corpus'])} songs; join builder: {res['join_builder']}")
+    print(f"{n} joins, {len(res['corpus'])} songs, built by music.join.add_join")
     print(f"rule: {res['rule']}")
+    print(f"      {joineval.CLEAN_RULE}")
     print()
     head = (f"{'mode':10s} {'joins':>5s} {'broken':>6s} {'rate':>5s} {'air>300':>7s} "
             f"{'dip med':>7s} {'dip min':>7s} {'meter':>5s} {'m/same':>6s} {'tex med':>7s} "
-            f"{'inst med':>8s} {'key med':>7s} {'plan ms':>7s}")
+            f"{'inst med':>8s} {'key med':>7s} {'plan ms':>7s} {'clean':>6s}")
     print(head)
     print("-" * len(head))
     for mode in modes:
@@ -239,7 +212,8 @@ def report(res: dict) -> None:
               f"{_median([r['texture']['density_ratio'] for r in rows]):7.2f} "
               f"{_median([r['texture']['instrument_ratio'] for r in rows]):8.2f} "
               f"{_median([r['key_landing'] for r in rows]):7.2f} "
-              f"{_median([r['plan_ms'] for r in rows]):7.1f}")
+              f"{_median([r['plan_ms'] for r in rows]):7.1f} "
+              f"{sum(r['clean'] for r in rows) / max(n, 1):6.0%}")
     print("(air>300: joins with dead air > 300 ms; dip: dB, join minus the music around it; "
           "meter: meter breaks, all and among joins of one meter; tex: notes per quarter, "
           "join / around; inst: share of A's last-bar instruments in the join; key: share "
@@ -254,15 +228,18 @@ def report(res: dict) -> None:
             parts.append(f"{c}: {sum(r['broken'] for r in rows)}/{len(rows)}")
         print(f"  {mode:10s} " + "   ".join(parts))
     print()
-    print("paired, on the same joins (both broken / only first / only second / neither):")
-    for x, y in itertools.combinations(modes, 2):
-        bx = [j["modes"][x]["broken"] for j in joins]
-        by = [j["modes"][y]["broken"] for j in joins]
-        both = sum(p and q for p, q in zip(bx, by))
-        only_x = sum(p and not q for p, q in zip(bx, by))
-        only_y = sum(q and not p for p, q in zip(bx, by))
-        print(f"  {x:>9s} vs {y:9s}  both {both:2d}   only {x} {only_x:2d}   "
-              f"only {y} {only_y:2d}   neither {n - both - only_x - only_y:2d}")
+    for key, label in (("broken", "broken"), ("clean", "not clean")):
+        print(f"paired, on the same joins ({label}: both / only first / only second / "
+              "neither):")
+        for x, y in itertools.combinations(modes, 2):
+            bx = [j["modes"][x][key] == (key == "broken") for j in joins]
+            by = [j["modes"][y][key] == (key == "broken") for j in joins]
+            both = sum(p and q for p, q in zip(bx, by))
+            only_x = sum(p and not q for p, q in zip(bx, by))
+            only_y = sum(q and not p for p, q in zip(bx, by))
+            print(f"  {x:>9s} vs {y:9s}  both {both:2d}   only {x} {only_x:2d}   "
+                  f"only {y} {only_y:2d}   neither {n - both - only_x - only_y:2d}")
+        print()
     print()
     print("broken joins:")
     for j in joins:
@@ -285,6 +262,8 @@ def main() -> None:
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--limit", type=int, default=0, help="first N joins only")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--chains", type=int, default=2,
+                    help="chains through seeded shuffles of the corpus (default: 2)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--wav-dir", type=Path, default=None,
                     help="write every rendered excerpt as WAV here")

@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from .families import BASS, DRUMS, GUITAR, N_FAMILIES, PIANO, STRINGS
-from .key import Key
+from .key import Key, key_scale
 from .song import Voice
 
 __all__ = [
@@ -342,10 +342,39 @@ def arrange(canvas: Bridge, ctx: BridgeContext) -> Bridge:
         old = out.get(key)
         if old is None or old.end < end:
             out[key] = BridgeNote(n.family, n.pitch, start, end, vel, v)
-    notes = sorted(out.values(), key=lambda n: (n.start, n.family, n.pitch))
+    notes = _land_in_key(sorted(out.values(), key=lambda n: (n.start, n.family, n.pitch)),
+                         ctx.key_b, total, max(1, steps[1] // _beats(steps[1])))
     return Bridge(notes=notes, programs=canvas.programs, composer=canvas.composer,
                   n_bars=canvas.n_bars, timings_ms=canvas.timings_ms, bar_steps=steps,
                   voices=voices)
+
+
+def _beats(steps: int) -> int:
+    """Felt beats in a bar of ``steps`` sixteenths: dotted quarters when it divides by 6."""
+    if steps % 6 == 0 and steps > 6:
+        return steps // 6
+    return max(1, steps // 4)
+
+
+def _land_in_key(notes: list[BridgeNote], key: Key, total: int, beat: int
+                 ) -> list[BridgeNote]:
+    """Move pitched notes sounding in the bridge's last beat into B's scale (by a semitone).
+
+    B enters on its own harmony; a last beat outside its key is heard as a wrong note just
+    before it. The minor scale also admits its raised 7th.
+    """
+    scale = set(int(p) for p in key_scale(key))
+    if key.minor:
+        scale.add((key.tonic + 11) % 12)
+    last = total - beat
+    out = []
+    for n in notes:
+        if n.family != DRUMS and n.end > last and n.pitch % 12 not in scale:
+            down, up = n.pitch - 1, n.pitch + 1
+            pitch = down if down % 12 in scale else up
+            n = BridgeNote(n.family, pitch, n.start, n.end, n.velocity, n.voice)
+        out.append(n)
+    return out
 
 
 class NoBridge:

@@ -17,6 +17,9 @@ __all__ = [
     "BROKEN_RULE",
     "DEAD_AIR_MS",
     "DIP_DB",
+    "CLEAN_RULE",
+    "BEAT_JUMP_MAX",
+    "beat_jump",
     "JUMP_DB",
     "GRID_TOL_S",
     "JoinMetrics",
@@ -56,6 +59,8 @@ METER_TOL = 0.10
 ON_GRID_MIN = 0.6
 #: Tolerance of an onset around a grid point, in seconds.
 GRID_TOL_S = 0.035
+#: Largest tolerated ratio between consecutive quarter notes across a join (:func:`beat_jump`).
+BEAT_JUMP_MAX = 1.25
 #: Fewest notes per quarter in the join, as a fraction of those around it.
 TEXTURE_MIN = 0.5
 #: A 10 ms frame this many dB below the excerpt's median frame level is quiet.
@@ -73,8 +78,20 @@ BROKEN_RULE = (f"broken = dead air > {DEAD_AIR_MS:.0f} ms, or level dip < {DIP_D
                f"jump > +{JUMP_DB:.0f} dB, or "
                f"a meter break (a join bar off the song's bar by > {METER_TOL:.0%} in quarter "
                f"notes, or < {ON_GRID_MIN:.0%} of the join's onsets on the meter's grid "
-               f"± {GRID_TOL_S * 1000:.0f} ms), or texture ratio (notes per quarter) "
-               f"< {TEXTURE_MIN} (not for a cut)")
+               f"± {GRID_TOL_S * 1000:.0f} ms), or a beat break (two consecutive quarter "
+               f"notes differ in length by > {BEAT_JUMP_MAX - 1:.0%}), or texture ratio "
+               f"(notes per quarter) < {TEXTURE_MIN} (not for a cut)")
+
+#: A clean join also keeps its level within this many dB of the music around it,
+CLEAN_LEVEL_DB = 3.0
+#: its notes per quarter within this range of those around it,
+CLEAN_DENSITY = (0.5, 2.0)
+#: and lands this share of its last beat in B's key.
+CLEAN_KEY_MIN = 0.75
+CLEAN_RULE = (f"clean = not broken, level within ±{CLEAN_LEVEL_DB:.0f} dB of the music around "
+              f"it, notes per quarter {CLEAN_DENSITY[0]}–{CLEAN_DENSITY[1]:.0f}× those around "
+              f"it, and ≥ {CLEAN_KEY_MIN:.0%} of the last beat in B's key (the last two not "
+              f"for a cut)")
 
 _COMPOUND = (6, 9, 12)
 _DRUM_CHANNEL = 9
@@ -319,7 +336,11 @@ def loudness_db(audio: np.ndarray, sample_rate: int, use_lufs: bool | None = Non
 
 def level_dip(audio: np.ndarray, sample_rate: int, join: tuple[int, int],
               before: tuple[int, int], after: tuple[int, int]) -> dict[str, Any]:
-    """Loudness of the join minus the mean loudness (dB) of the music before and after it.
+    """How far the join's loudness lies outside the range of the music before and after it.
+
+    A join between a loud song and a quiet one is heard as a handover when its level lies
+    anywhere between theirs; a dip is a join quieter than both sides (negative, dB below
+    the quieter one), a jump one louder than both (positive, dB above the louder one).
 
     Every stretch is measured K-weighted (:func:`loudness_db`) when all three last at least
     ``MIN_LOUDNESS_S``, else all in RMS dB, so the difference never mixes the two scales.
@@ -337,8 +358,9 @@ def level_dip(audio: np.ndarray, sample_rate: int, join: tuple[int, int],
     Returns
     -------
     dict
-        ``dip_db`` (negative: the join is quieter), ``join_db``, ``before_db``,
-        ``after_db`` and ``scale`` (``"lufs"`` or ``"rms"``).
+        ``dip_db`` (negative: quieter than both sides, positive: louder than both, 0 in
+        between), ``join_db``, ``before_db``, ``after_db`` and ``scale`` (``"lufs"`` or
+        ``"rms"``).
     """
     ranges = [(max(int(lo), 0), max(int(hi), 0)) for lo, hi in (join, before, after)]
     use_lufs = all(hi - lo >= MIN_LOUDNESS_S * sample_rate for lo, hi in ranges)
@@ -349,7 +371,8 @@ def level_dip(audio: np.ndarray, sample_rate: int, join: tuple[int, int],
         lj, la, lb = (_power_db(weighted[lo - lo_all:hi - lo_all], True) for lo, hi in ranges)
     else:
         lj, la, lb = (_power_db(np.asarray(audio, np.float64)[lo:hi], False) for lo, hi in ranges)
-    return {"dip_db": lj - (la + lb) / 2.0, "join_db": lj, "before_db": la, "after_db": lb,
+    dip = lj - float(np.clip(lj, min(la, lb), max(la, lb)))
+    return {"dip_db": dip, "join_db": lj, "before_db": la, "after_db": lb,
             "scale": "lufs" if use_lufs else "rms"}
 
 
@@ -381,13 +404,19 @@ def beat_quarters(num: int, den: int) -> float:
     return 12.0 / den if is_compound(num, den) else 4.0 / den
 
 
+def _ramp_total(dur: float, t0: float, t1: float) -> float:
+    """Quarter notes in ``dur`` seconds of a geometric ramp from ``t0`` to ``t1`` BPM."""
+    r = t1 / t0
+    return dur * t0 * math.log(r) / (60.0 * (1.0 - 1.0 / r))
+
+
 def ramp_quarters(samples: np.ndarray | float, length: int, sample_rate: int,
                   tempo_from: float, tempo_to: float) -> np.ndarray:
-    """Quarter notes elapsed at ``samples`` of a segment under a linear tempo ramp.
+    """Quarter notes elapsed at ``samples`` of a segment under a geometric tempo ramp.
 
-    The tempo (quarter notes per minute) moves linearly with the musical position from
-    ``tempo_from`` at the segment's start to ``tempo_to`` at its end, as the timeline's ramp
-    over 16th steps does. A bar's quarters are then its duration times its mean tempo / 60.
+    The tempo (quarter notes per minute) changes by the same ratio every quarter, from
+    ``tempo_from`` at the segment's start to ``tempo_to`` at its end, as a musician would
+    speed up or slow down evenly (and as the timeline's ramp over 16th steps does).
 
     Parameters
     ----------
@@ -405,9 +434,10 @@ def ramp_quarters(samples: np.ndarray | float, length: int, sample_rate: int,
     t0, t1 = max(float(tempo_from), 1e-3), max(float(tempo_to), 1e-3)
     if abs(t1 - t0) < 1e-6 * t0:
         return t * t0 / 60.0
-    total = dur * (t1 - t0) / (60.0 * math.log(t1 / t0))
-    tempo = t0 * (t1 / t0) ** (t / dur)
-    return total * (tempo - t0) / (t1 - t0)
+    lnr = math.log(t1 / t0)
+    total = _ramp_total(dur, t0, t1)
+    x = np.maximum(1.0 - t * t0 * lnr / (60.0 * total), 1e-12)
+    return -total / lnr * np.log(x)
 
 
 def ramp_sample(quarters: np.ndarray | float, length: int, sample_rate: int,
@@ -418,9 +448,9 @@ def ramp_sample(quarters: np.ndarray | float, length: int, sample_rate: int,
     t0, t1 = max(float(tempo_from), 1e-3), max(float(tempo_to), 1e-3)
     if abs(t1 - t0) < 1e-6 * t0:
         return q * 60.0 / t0 * sample_rate
-    total = dur * (t1 - t0) / (60.0 * math.log(t1 / t0))
-    tempo = t0 + (t1 - t0) * q / total
-    return dur * np.log(np.maximum(tempo, 1e-3) / t0) / math.log(t1 / t0) * sample_rate
+    r = t1 / t0
+    total = _ramp_total(dur, t0, t1)
+    return 60.0 * total / (t0 * math.log(r)) * (1.0 - r ** (-q / total)) * sample_rate
 
 
 def _ramp_tempo(samples: np.ndarray, length: int, sample_rate: int, tempo_from: float,
@@ -428,7 +458,38 @@ def _ramp_tempo(samples: np.ndarray, length: int, sample_rate: int, tempo_from: 
     """BPM at ``samples`` of the ramp of :func:`ramp_quarters`."""
     dur = max(length / sample_rate, 1e-9)
     t0, t1 = max(float(tempo_from), 1e-3), max(float(tempo_to), 1e-3)
-    return t0 * (t1 / t0) ** (np.asarray(samples, np.float64) / sample_rate / dur)
+    if abs(t1 - t0) < 1e-6 * t0:
+        return np.full(np.shape(samples), t0)
+    total = _ramp_total(dur, t0, t1)
+    t = np.asarray(samples, np.float64) / sample_rate
+    return t0 / np.maximum(1.0 - t * t0 * math.log(t1 / t0) / (60.0 * total), 1e-12)
+
+
+def beat_jump(span: Any, sample_rate: int) -> float:
+    """Largest ratio between the lengths of two consecutive quarter notes across a join.
+
+    The quarters run from A's last one (its tempo at the exit) through the join (the
+    ramp's quarters) to B's first (its tempo at the entry). A cut jumps straight from A's
+    tempo to B's; a ratio of 1.25 means a beat that comes a quarter of a beat early or late,
+    which is heard as a stumble, a beat dropped or doubled.
+    """
+    song_a, song_b = span.song_a, span.song_b
+    qa = 60.0 / float(song_a.bar_tempo[int(np.clip(span.exit_bar - 1, 0, song_a.n_bars - 1))])
+    qb = 60.0 / float(song_b.bar_tempo[int(np.clip(span.entry_bar, 0, song_b.n_bars - 1))])
+    periods = [qa]
+    j = span.join
+    if j is not None and j.length > 0:
+        q_total = float(ramp_quarters(j.length, j.length, sample_rate, j.tempo_from,
+                                      j.tempo_to))
+        marks = np.arange(0.0, q_total + 1e-6, 1.0)
+        if q_total - marks[-1] > 0.25:
+            marks = np.append(marks, q_total)
+        t = ramp_sample(marks, j.length, sample_rate, j.tempo_from, j.tempo_to) / sample_rate
+        d = np.diff(t) / np.maximum(np.diff(marks), 1e-9)
+        periods += [float(x) for x in d]
+    periods.append(qb)
+    p = np.asarray(periods)
+    return float(np.max(np.maximum(p[1:] / p[:-1], p[:-1] / p[1:])))
 
 
 def _grid_distance_q(pos_q: np.ndarray, grids: Sequence[float]) -> np.ndarray:
@@ -738,12 +799,21 @@ class JoinMetrics:
     key_b: str
     key_landing: float | None
     texture: dict
+    beat_jump: float = 1.0
     reasons: list[str] = field(default_factory=list)
 
     @property
     def broken(self) -> bool:
         """True when any rule of :data:`BROKEN_RULE` fires."""
         return bool(self.reasons)
+
+    @property
+    def clean(self) -> bool:
+        """Not broken, and within the bridge targets (:data:`CLEAN_RULE`)."""
+        landing_ok = self.key_landing is None or self.key_landing >= CLEAN_KEY_MIN
+        return (not self.broken and abs(self.level_dip_db) <= CLEAN_LEVEL_DB
+                and CLEAN_DENSITY[0] <= self.density_ratio <= CLEAN_DENSITY[1]
+                and landing_ok)
 
     @property
     def meter_break(self) -> bool:
@@ -760,6 +830,7 @@ class JoinMetrics:
         d = asdict(self)
         d["broken"] = self.broken
         d["rule"] = BROKEN_RULE
+        d["clean"] = self.clean
         return _rounded(d)
 
 
@@ -857,6 +928,9 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
         grid = "" if meter["on_grid"] is None else f", {meter['on_grid']:.0%} on grid"
         reasons.append(f"meter break ({_meter_name(meter_a)}→{_meter_name(meter_b)}: "
                        f"bars of {bars} quarters for {want}{grid})")
+    jump = beat_jump(span, sr)
+    if jump > BEAT_JUMP_MAX:
+        reasons.append(f"beat break (a quarter {jump - 1:.0%} longer or shorter than the last)")
     if j is not None and tex["density_ratio"] < TEXTURE_MIN:
         reasons.append(f"texture {tex['density_ratio']:.2f}× the notes around it")
     return JoinMetrics(
@@ -864,7 +938,7 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
         dead_air_at_s=(air_at - span.start) / sr if air > 0 else 0.0,
         level_dip_db=float(dip.pop("dip_db")), loudness=dip,
         meter_a=_meter_name(meter_a), meter_b=_meter_name(meter_b), meter=meter,
-        key_b=key.name, key_landing=landing, texture=tex, reasons=reasons)
+        key_b=key.name, key_landing=landing, texture=tex, beat_jump=jump, reasons=reasons)
 
 
 def evaluate_joins(audio: np.ndarray, sample_rate: int,

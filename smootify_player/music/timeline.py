@@ -79,9 +79,15 @@ class Segment:
 
 
 def ramp_step_times(n_steps: int, tempo_from: float, tempo_to: float) -> np.ndarray:
-    """Start time in seconds of each 16th step (and the end) under a linear tempo ramp."""
+    """Start time in seconds of each 16th step (and the end) under a tempo ramp.
+
+    The tempo moves by the same ratio every step (geometrically): tempo is heard as a
+    ratio, so each beat of a ramp from 60 to 180 BPM is the same step faster than the last,
+    where a linear ramp lurches at the slow end.
+    """
     k = (np.arange(n_steps) + 0.5) / max(n_steps, 1)
-    bpm = tempo_from + (tempo_to - tempo_from) * k
+    t0, t1 = max(float(tempo_from), 1e-3), max(float(tempo_to), 1e-3)
+    bpm = t0 * (t1 / t0) ** k
     return np.concatenate([[0.0], np.cumsum(60.0 / (bpm * 4.0))])
 
 

@@ -143,3 +143,19 @@ def test_crossfade_scales_the_songs_own_expression(tmp_path):
     assert b_side["b"].max() == 127  # B has none set: full at the end of the fade
     last = a_side[a_side["sample"] == a_side["sample"].max()]
     assert (last["b"] == 0).all()
+
+
+def test_bridge_lands_in_the_incoming_key(tmp_path):
+    from smootify_player.music.key import key_scale
+
+    a = Song.load(write_song(tmp_path / "a.mid", bars=16, tempo=110, tonic=1, seed=7))
+    b = Song.load(write_song(tmp_path / "b.mid", bars=16, tempo=110, tonic=0, seed=8))
+    ctx = bridge_context(a, b, 12, 0)
+    chromatic = [BridgeNote(1, 60 + k, 28, 32, 80) for k in range(12)]
+    br = arrange(Bridge(notes=chromatic, programs=(0, 0, None, 33, 48), composer="t"), ctx)
+    scale = set(key_scale(ctx.key_b).tolist())
+    assert ctx.key_b.tonic == 0 and not ctx.key_b.minor
+    assert all(n.pitch % 12 in scale for n in br.notes)
+    early = arrange(Bridge(notes=[BridgeNote(1, 61, 0, 4, 80)], programs=(0, 0, None, 33, 48),
+                           composer="t"), ctx)
+    assert early.notes[0].pitch == 61  # only the last beat is moved

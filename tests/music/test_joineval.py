@@ -19,6 +19,7 @@ class FakeSong:
         self.time_signatures = [(0.0, meter[0], meter[1])]
         self.bar_s = 4.0 * meter[0] / meter[1] * 60.0 / tempo
         self.n_bars = bars
+        self.bar_tempo = np.full(bars, float(tempo))
         self._key = key or Key(0, False)
 
     def bar_time(self, bar: int) -> float:
@@ -54,9 +55,9 @@ def _song_seg(song: FakeSong, start: int, from_bar: int, n_bars: int, per_bar: i
 
 
 def _step_ramp(n_steps: int, t0: float, t1: float) -> np.ndarray:
-    """Samples of every 16th step (and the end) under the timeline's linear step ramp."""
+    """Samples of every 16th step (and the end) under the timeline's geometric step ramp."""
     k = (np.arange(n_steps) + 0.5) / n_steps
-    bpm = t0 + (t1 - t0) * k
+    bpm = t0 * (t1 / t0) ** k
     return np.round(np.concatenate([[0.0], np.cumsum(60.0 / (bpm * 4.0))]) * SR).astype(int)
 
 
@@ -295,3 +296,17 @@ def test_longest_quiet_run_says_where_it_starts():
     assert m.dead_air_at_s == pytest.approx((segs[2].start + SR // 2 - segs[1].start) / SR,
                                             abs=0.02)
     assert "in B" in m.reasons[0]
+
+
+def test_beat_jump_a_cut_lurches_a_ramp_does_not():
+    from types import SimpleNamespace
+
+    from smootify_player.music.joineval import JoinSpan
+
+    a = SimpleNamespace(song=FakeSong(tempo=80.0))
+    b = SimpleNamespace(song=FakeSong(tempo=160.0))
+    cut = JoinSpan(a=a, join=None, b=b, kind="cut", exit_bar=8, entry_bar=0)
+    assert je.beat_jump(cut, SR) == pytest.approx(2.0)
+    bridge = JoinSpan(a=a, join=_bridge_seg(0, 80.0, 160.0), b=b, kind="bridge", exit_bar=8,
+                      entry_bar=0)
+    assert 1.0 < je.beat_jump(bridge, SR) < 1.12  # eight even steps of 2 ** (1/8) = 1.09
