@@ -1,4 +1,4 @@
-"""Player: the live, Qt-free playback controller over a Timeline, an Engine and an audio sink."""
+"""The Player facade: live, Qt-free playback of a queue over a Timeline, an Engine and a sink."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .music.bridge import (
+from ..music.bridge import (
     STEPS_PER_BAR,
     Bridge,
     BridgeComposer,
@@ -22,11 +22,11 @@ from .music.bridge import (
     RuleComposer,
     make_composer,
 )
-from .music.families import N_FAMILIES
-from .music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
-from .music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
-from .music.song import Song, SongError
-from .music.timeline import Segment, Timeline, ramp_step_times
+from ..music.families import N_FAMILIES
+from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
+from ..music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
+from ..music.song import Song, SongError
+from ..music.timeline import Segment, Timeline, ramp_step_times
 
 __all__ = [
     "TRANSITIONS",
@@ -453,8 +453,8 @@ class Player:
         timeline, mode, speed = self.timeline, self.audio_mode, self.clock_speed
 
         def job() -> tuple[Any, Any, list[str]]:
-            from .audio.engine import Engine
-            from .audio.live import open_sink
+            from ..audio.engine import Engine
+            from ..audio.live import open_sink
 
             engine = Engine(timeline, soundfont, notice=notes.append)
             sink = open_sink(engine, mode, speed, notice=notes.append)
@@ -1222,7 +1222,7 @@ class Player:
         rate = self.sample_rate
 
         def job() -> Any:
-            from .audio.synth import Synth, find_soundfont
+            from ..audio.synth import Synth, find_soundfont
 
             return Synth(find_soundfont(path, notes.append), rate, self.timeline.n_channels)
 
