@@ -271,14 +271,26 @@ def test_changing_the_soundfont_swaps_the_synth_while_playing(songs):
 def test_playlist_titles_and_credits(tmp_path):
     from midi_factory import write_song
 
-    from smootify_player.player import QueueEntry, expand_paths, label_of
+    from smootify_player.player import QueueEntry, expand, expand_paths
 
     song = write_song(tmp_path / "track_01.mid", bars=2)
     other = write_song(tmp_path / "other.mid", bars=2)
     m3u = tmp_path / "list.m3u8"
     m3u.write_text("#EXTM3U\n#EXTINF:4,Korp - Shut It\ntrack_01.mid\nother.mid\n")
     assert expand_paths([m3u]) == [song, other]
-    assert label_of(song) == ("Shut It", "Korp") and label_of(other) is None
-    entry = QueueEntry(song)
+    found = expand([m3u])
+    assert found.paths == [song, other] and found.labels == {song: ("Shut It", "Korp")}
+    entry = QueueEntry(song, label=found.labels[song])
     assert (entry.title, entry.credit) == ("Shut It", "Korp")
     assert QueueEntry(other).title == "other"
+
+
+def test_labels_stay_on_the_entries_not_in_a_global(tmp_path):
+    from midi_factory import write_song
+
+    song = write_song(tmp_path / "track_01.mid", bars=2)
+    p = Player(lambda *a, **k: None, notice=lambda m: None, audio="silent")
+    e1 = p.add([song], labels={str(song): ["Shut It", "Korp"]})[0]
+    e2 = p.add([song])[0]  # the same file added again without its playlist
+    assert (e1.title, e1.credit) == ("Shut It", "Korp") and e2.title == "track 01"
+    assert p.snapshot()["labels"] == {str(song): ["Shut It", "Korp"]}

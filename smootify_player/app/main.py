@@ -57,7 +57,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     A ``QApplication`` must exist. Nothing heavy happens here: analysis, the soundfont and
     the audio device all load in the background.
     """
-    from ..player import Player, PlayerSettings, expand_paths, set_label
+    from ..player import Expanded, Player, PlayerSettings, expand
     from .single import InstanceServer, server_name
     from .state import StateStore
     from .window import MainWindow
@@ -90,9 +90,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     if paths:
         window.add_paths(paths, play=True)
     elif state is not None and not args.demo:  # a saved session, even emptied, beats the demo
-        for path, label in state.labels.items():
-            set_label(path, *label)
-        player.add(state.queue)
+        player.add(state.queue, labels=state.labels)
         if state.original_order is not None and len(state.original_order) == len(player.queue):
             player.shuffled_from = [player.queue[i].uid for i in state.original_order]
             window.shuffle_btn.blockSignals(True)
@@ -103,10 +101,10 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
                               paused=not args.play)
     else:
         listing = DEMO_DIR / "demo.m3u8"  # titles and credits; a tiny file, read here
-        demo = (expand_paths([listing]) if listing.is_file()
-                else sorted(DEMO_DIR.glob("*.mid")))
-        if demo:
-            player.add(demo)
+        demo = (expand([listing]) if listing.is_file()
+                else Expanded(sorted(DEMO_DIR.glob("*.mid"))))
+        if demo.paths:
+            player.add(demo.paths, labels=demo.labels)
             if not args.play:
                 window.post_notice("Welcome to Smootify: the demo playlist is loaded. Press "
                                    "PLAY, or drop your own MIDI files here.")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from .facade import (
-    MIDI_SUFFIXES,
-    PLAYLIST_SUFFIXES,
     TRANSITIONS,
     NowPlaying,
     Player,
@@ -13,11 +11,17 @@ from .facade import (
     QueueEntry,
     RollNote,
     Transition,
-    expand_paths,
-    label_of,
     process_composer,
+)
+from .files import (
+    MIDI_SUFFIXES,
+    PLAYLIST_SUFFIXES,
+    Expanded,
+    Label,
+    expand,
+    expand_paths,
     read_m3u,
-    set_label,
+    read_playlist,
     write_m3u8,
 )
 
@@ -36,6 +40,8 @@ __all__ = [
     "expand_paths",
     "read_m3u",
     "write_m3u8",
-    "set_label",
-    "label_of",
+    "Expanded",
+    "Label",
+    "expand",
+    "read_playlist",
 ]

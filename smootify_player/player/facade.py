@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import random
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,10 @@ from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
 from ..music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
 from ..music.song import Song, SongError
 from ..music.timeline import Segment, Timeline, ramp_step_times
+from .files import Expanded, Label, expand, label_key, labels_by_key
 
 __all__ = [
     "TRANSITIONS",
-    "MIDI_SUFFIXES",
-    "PLAYLIST_SUFFIXES",
     "PlayerSettings",
     "QueueEntry",
     "NowPlaying",
@@ -40,130 +38,16 @@ __all__ = [
     "Player",
     "ProcessComposer",
     "process_composer",
-    "expand_paths",
-    "read_m3u",
-    "write_m3u8",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Transition modes shown in Settings: the composer each one uses.
 TRANSITIONS: dict[str, str] = {"ai": "unet", "crossfade": "crossfade", "cut": "none"}
-MIDI_SUFFIXES = (".mid", ".midi", ".kar", ".smf")
-PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
 
 #: Run ``fn`` off the UI thread and call ``on_done(result, error)`` back on it; ``priority``
 #: orders queued jobs (higher first).
 RunBackground = Callable[..., None]
-
-
-# ----------------------------------------------------------------------------- files
-def read_m3u(path: Path) -> list[Path]:
-    """The entries of an M3U/M3U8 playlist, relative ones resolved against its folder.
-
-    ``#EXTINF:seconds,Artist - Title`` lines are remembered as the entry's title and credit
-    (see :func:`label_of`).
-    """
-    out = []
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    label: tuple[str, str] | None = None
-    for line in text.splitlines():
-        line = line.strip()
-        if line.upper().startswith("#EXTINF:") and "," in line:
-            info = line.split(",", 1)[1].strip()
-            artist, sep, title = info.partition(" - ")
-            label = (title.strip(), artist.strip()) if sep else (info, "")
-            continue
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("file://"):
-            from urllib.parse import unquote, urlparse
-
-            line = unquote(urlparse(line).path)
-        p = Path(line)
-        p = p if p.is_absolute() else (path.parent / p)
-        if label and label[0]:
-            set_label(p, *label)
-        label = None
-        out.append(p)
-    return out
-
-
-_LABELS: dict[str, tuple[str, str]] = {}
-
-
-def _label_key(path: str | Path) -> str:
-    return os.path.abspath(os.path.expanduser(str(path)))
-
-
-def set_label(path: str | Path, title: str, credit: str = "") -> None:
-    """Remember the title and credit a playlist gave ``path``."""
-    _LABELS[_label_key(path)] = (title, credit)
-
-
-def label_of(path: str | Path) -> tuple[str, str] | None:
-    """(title, credit) a playlist gave ``path``, or None."""
-    return _LABELS.get(_label_key(path))
-
-
-def write_m3u8(paths: Iterable[Path], target: Path, titles: Sequence[str] | None = None) -> None:
-    """Write an extended M3U8 playlist of absolute paths (atomically)."""
-    lines = ["#EXTM3U"]
-    for i, p in enumerate(paths):
-        if titles:
-            lines.append(f"#EXTINF:-1,{titles[i]}")
-        lines.append(str(Path(p).resolve()))
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(target)
-
-
-def expand_paths(paths: Iterable[str | Path], notice: Callable[[str], None] = print
-                 ) -> list[Path]:
-    """Files, folders (recursively, sorted) and M3U/M3U8 playlists as a flat list of MIDI paths.
-
-    Anything else gets a one-line notice and is left out. Does file I/O: call it off the UI
-    thread.
-    """
-    out: list[Path] = []
-    seen_lists: set[Path] = set()
-
-    def visit(p: Path, depth: int) -> None:
-        if p.is_dir():
-            kids = sorted(q for q in p.rglob("*") if q.suffix.lower() in MIDI_SUFFIXES)
-            if not kids:
-                notice(f"{p.name}: no MIDI files in this folder")
-            out.extend(k for k in kids if k.is_file())
-        elif p.suffix.lower() in PLAYLIST_SUFFIXES and depth < 4:
-            rp = p.resolve()
-            if rp in seen_lists:
-                return
-            seen_lists.add(rp)
-            try:
-                entries = read_m3u(p)
-            except OSError as exc:
-                notice(f"{p.name}: cannot read playlist ({exc.strerror or exc})")
-                return
-            for e in entries:
-                visit(e, depth + 1)
-        elif not p.exists():
-            notice(f"{p.name}: file not found")
-        elif p.suffix.lower() in MIDI_SUFFIXES or _has_midi_header(p):
-            out.append(p)
-        else:
-            notice(f"{p.name}: not a MIDI file, not added")
-
-    for raw in paths:
-        visit(Path(raw).expanduser(), 0)
-    return out
-
-
-def _has_midi_header(p: Path) -> bool:
-    try:
-        with p.open("rb") as f:
-            return f.read(4) == b"MThd"
-    except OSError:
-        return False
 
 
 # ----------------------------------------------------------------------------- model
@@ -291,13 +175,13 @@ class QueueEntry:
     song: Song | None = None
     status: str = "waiting"  # waiting | analysing | ready | failed
     error: str = ""
+    label: Label | None = None  # (title, credit) its playlist gave it
     uid: int = field(default_factory=lambda: next(_uids))
 
     @property
     def title(self) -> str:
-        label = label_of(self.path)
-        if label:
-            return label[0]
+        if self.label:
+            return self.label[0]
         return self.song.title if self.song else self.path.stem.replace("_", " ")
 
     @property
@@ -305,8 +189,7 @@ class QueueEntry:
         """The MIDI file's copyright notice, else the artist its playlist named."""
         if self.song is not None and self.song.credit:
             return self.song.credit
-        label = label_of(self.path)
-        return label[1] if label else ""
+        return self.label[1] if self.label else ""
 
 
 @dataclass
@@ -498,11 +381,16 @@ class Player:
 
     # ------------------------------------------------------------------ queue
     def add(self, paths: Iterable[str | Path], at: int | None = None,
-            analysed: Sequence[Song | None] | None = None) -> list[QueueEntry]:
-        """Queue ``paths`` at ``at`` (the end by default); returns the new entries."""
+            analysed: Sequence[Song | None] | None = None,
+            labels: Mapping[str | Path, Sequence[str]] | None = None) -> list[QueueEntry]:
+        """Queue ``paths`` at ``at`` (the end by default); returns the new entries.
+
+        ``labels`` maps paths to the (title, credit) a playlist gave them.
+        """
         entries = []
+        by_key = labels_by_key(labels)
         for i, p in enumerate(paths):
-            e = QueueEntry(Path(p))
+            e = QueueEntry(Path(p), label=by_key.get(label_key(p)))
             song = analysed[i] if analysed else None
             if song is not None:
                 e.song, e.status = song, "ready"
@@ -530,6 +418,7 @@ class Player:
         added: list[QueueEntry] = []
         results: dict[int, Song | None] = {}
         files: list[Path] = []
+        labels: dict[Path, Label] = {}
         cursor = [0, at]  # next file to queue, and where it goes
 
         def flush() -> None:
@@ -539,7 +428,7 @@ class Player:
                 cursor[0] += 1
                 if song is None:
                     continue
-                new = self.add([files[i]], cursor[1], [song])
+                new = self.add([files[i]], cursor[1], [song], labels)
                 if cursor[1] is not None:
                     cursor[1] = self._row_of(new[0]) + 1
                 added.extend(new)
@@ -564,13 +453,14 @@ class Player:
                     done(added)
                 self._revalidate()
 
-        def expanded(found: list[Path] | None, error: BaseException | None) -> None:
+        def expanded(found: Expanded | None, error: BaseException | None) -> None:
             for n in notes:
                 self._say(n)
             if error is not None:
                 self._say(f"Could not add files: {_one_line(error)}")
-                found = []
-            files.extend(found or [])
+            found = found if error is None and found is not None else Expanded()
+            files.extend(found.paths)
+            labels.update(found.labels)
             if not files:
                 finish()
             for i, f in enumerate(files):
@@ -578,7 +468,7 @@ class Player:
                                     lambda r, e, i=i: loaded(i, r, e), 5)
 
         self._adding += 1
-        self.run_background(lambda: expand_paths(paths, notes.append), expanded, 6)
+        self.run_background(lambda: expand(paths, notes.append), expanded, 6)
 
     def remove(self, rows: Iterable[int]) -> None:
         """Remove the queue rows ``rows`` (what is playing keeps playing to its transition)."""
@@ -1298,7 +1188,7 @@ class Player:
         if self.shuffled_from is not None:
             rank = {uid: i for i, uid in enumerate(self.shuffled_from)}
             order = sorted(range(len(self.queue)), key=lambda i: rank.get(self.queue[i].uid, 0))
-        labels = {str(e.path): list(lab) for e in self.queue if (lab := label_of(e.path))}
+        labels = {str(e.path): list(e.label) for e in self.queue if e.label}
         return {"queue": [str(e.path) for e in self.queue], "current": -1 if row is None
                 else row, "position": seconds, "volume": self.volume, "original_order": order,
                 "labels": labels}
