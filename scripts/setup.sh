@@ -31,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Python environment. torch is pinned to the CPU build (a bare 'torch' pulls CUDA).
+# Python environment. torch (training and the tests only; the player runs the model in numpy)
+# is pinned to the CPU build: a bare "torch" pulls CUDA.
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 stamp=.venv/.smootify-setup

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from ..music.bridge import STEPS_PER_BAR, Bridge, BridgeContext, BridgeNote
 from ..music.families import DRUMS
 from .decode import GAP_STEPS, decode_notes, decode_to_density, predict_probs
-from .unet import load_model
+from .runtime import load_runtime
 
 __all__ = ["UNetComposer", "DEFAULT_WEIGHTS", "target_density"]
 
@@ -48,9 +47,6 @@ class UNetComposer:
         A ``.safetensors`` file written by ``smootify train``; default
         ``weights/bridge_unet.safetensors``. A missing or corrupt file raises an exception
         with a one-line message (``make_composer`` then falls back to the rule composer).
-    threads : int, optional
-        Torch intra-op threads to use *during* ``compose`` only (restored afterwards);
-        ``None`` leaves the process setting alone.
     density : bool
         Decode at the density of the bars around the join (:func:`target_density`) rather
         than at the thresholds stored with the weights (tuned to fill a gap inside a song).
@@ -58,13 +54,11 @@ class UNetComposer:
 
     name = "unet"
 
-    def __init__(self, weights: str | Path | None = None, threads: int | None = None,
-                 density: bool = True) -> None:
+    def __init__(self, weights: str | Path | None = None, density: bool = True) -> None:
         self.path = Path(weights) if weights is not None else DEFAULT_WEIGHTS
         self.density = density
-        self.model, self.meta = load_model(self.path)
+        self.model, self.meta = load_runtime(self.path)
         self.cfg = self.model.cfg
-        self.threads = threads
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -83,16 +77,9 @@ class UNetComposer:
                 r = np.concatenate([pad, r] if before else [r, pad])
             return r[None]
 
-        old = torch.get_num_threads()
-        if self.threads:
-            torch.set_num_threads(self.threads)
-        try:
-            on, act = predict_probs(self.model, fit(ctx.before_active, True),
-                                    fit(ctx.before_onset, True), fit(ctx.after_active, False),
-                                    fit(ctx.after_onset, False))
-        finally:
-            if self.threads:
-                torch.set_num_threads(old)
+        on, act = predict_probs(self.model, fit(ctx.before_active, True),
+                                fit(ctx.before_onset, True), fit(ctx.after_active, False),
+                                fit(ctx.after_onset, False))
         return on[0], act[0]
 
     def compose(self, ctx: BridgeContext) -> Bridge:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-import torch
+from typing import Any
 
-from .unet import GAP_BARS, STEPS_PER_BAR, BridgeUNet, build_input
+import numpy as np
+
+from .config import GAP_BARS, STEPS_PER_BAR, build_input
+from .runtime import NumpyUNet
 
 __all__ = ["GAP_STEPS", "predict_probs", "decode_notes", "decode_to_density", "notes_to_rolls",
            "decode_batch", "inpaint"]
@@ -13,15 +15,15 @@ __all__ = ["GAP_STEPS", "predict_probs", "decode_notes", "decode_to_density", "n
 GAP_STEPS = GAP_BARS * STEPS_PER_BAR
 
 
-def predict_probs(model: BridgeUNet, before_active: np.ndarray, before_onset: np.ndarray,
+def predict_probs(model: Any, before_active: np.ndarray, before_onset: np.ndarray,
                   after_active: np.ndarray, after_onset: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Onset and sustain probabilities for the gap from full-range context rolls.
 
     Parameters
     ----------
-    model : BridgeUNet
-        A model in eval mode.
+    model : NumpyUNet or BridgeUNet
+        The numpy runtime (the player's) or a torch model in eval mode (training's).
     before_active, before_onset : np.ndarray
         (B, n*16, 5, 128) bool: A's bars before the gap, n >= the model's context bars.
     after_active, after_onset : np.ndarray
@@ -42,16 +44,26 @@ def predict_probs(model: BridgeUNet, before_active: np.ndarray, before_onset: np
 
     x = build_input(cut(before_active, True), cut(before_onset, True),
                     cut(after_active, False), cut(after_onset, False), cfg)
-    with torch.inference_mode():
-        logits = model(torch.from_numpy(x))[:, :, cfg.gap_slice]
-        probs = torch.sigmoid(logits) if cfg.loss != "mse" else logits.clamp(0, 1)
-    p = probs.numpy().transpose(0, 2, 1, 3)  # (B, 32, 10, P)
+    logits = _logits(model, x)[:, :, cfg.gap_slice]
+    with np.errstate(over="ignore"):
+        probs = 1.0 / (1.0 + np.exp(-logits)) if cfg.loss != "mse" else np.clip(logits, 0, 1)
+    p = probs.astype(np.float32).transpose(0, 2, 1, 3)  # (B, 32, 10, P)
     b = p.shape[0]
     on = np.zeros((b, GAP_STEPS, 5, 128), np.float32)
     act = np.zeros_like(on)
     on[..., lo:hi] = p[:, :, :5]
     act[..., lo:hi] = p[:, :, 5:]
     return on, act
+
+
+def _logits(model: Any, x: np.ndarray) -> np.ndarray:
+    """Logits of the numpy runtime, or of a torch model (imported only then)."""
+    if isinstance(model, NumpyUNet):
+        return model(x)
+    import torch
+
+    with torch.inference_mode():
+        return model(torch.from_numpy(x)).numpy()
 
 
 def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.ndarray,
@@ -166,14 +178,14 @@ def decode_batch(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float],
     return np.stack(acts), np.stack(ons)
 
 
-def inpaint(model: BridgeUNet, active: np.ndarray, onset: np.ndarray, ctx_bars: int
+def inpaint(model: Any, active: np.ndarray, onset: np.ndarray, ctx_bars: int
             ) -> tuple[np.ndarray, np.ndarray]:
     """Fill the 2 gap bars of full windows with decoded notes; context cells are kept as given.
 
     Parameters
     ----------
-    model : BridgeUNet
-        Model in eval mode.
+    model : NumpyUNet or BridgeUNet
+        The numpy runtime or a torch model in eval mode.
     active, onset : np.ndarray
         (B, (2*ctx_bars+2)*16, 5, 128) bool windows; their gap content is ignored.
     ctx_bars : int

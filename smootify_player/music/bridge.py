@@ -406,11 +406,9 @@ def make_composer(name: str = "unet", weights: str | Path | None = None,
     if name != "unet":
         raise ValueError(f"unknown bridge composer {name!r}; choose from {', '.join(COMPOSERS)}")
     try:
-        from ..model.composer import UNetComposer  # lazy: torch loads only when asked for
+        from ..model.composer import UNetComposer  # lazy: loads the weights only when asked
 
-        # One thread: a 2-bar bridge is too small to split, and spare threads only fight
-        # the synth's and the app's for the cores (10x slower under load with 2).
-        return UNetComposer(weights, threads=1)
+        return UNetComposer(weights)
     except Exception as exc:  # noqa: BLE001 - any failure means the fallback
         notice(f"smootify: bridge model unavailable ({_one_line(exc)}); "
                "using the rule-based bridge")

@@ -322,7 +322,7 @@ def _latency(path: Path, data: LPD5, win, idx: np.ndarray, runs: int, threads: i
     """Median ms per bridge of the full ``UNetComposer.compose`` path (inference + decoding)."""
     from ..model.composer import UNetComposer
 
-    comp = UNetComposer(path, threads=threads)
+    comp = UNetComposer(path)  # numpy; ``threads`` only sets torch for the rest
     sel = idx[: max(1, runs)]
     act, on = window_rolls(data, win.start[sel])
     ba, _, aa = split_window(act)

@@ -1,0 +1,160 @@
+"""The bridge U-Net's forward pass in numpy: the player composes bridges without torch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .config import N_TRACKS, ModelConfig, in_channels
+
+__all__ = ["NumpyUNet", "load_runtime"]
+
+_BN_EPS = 1e-5
+_SLOPE = 0.2
+
+
+def _fold(w: np.ndarray, p: dict[str, np.ndarray], bn: str) -> tuple[np.ndarray, np.ndarray]:
+    """A bias-free conv followed by eval-mode BatchNorm, as one conv with a bias."""
+    scale = p[f"{bn}.weight"] / np.sqrt(p[f"{bn}.running_var"] + _BN_EPS)
+    bias = p[f"{bn}.bias"] - p[f"{bn}.running_mean"] * scale
+    return (w * scale[:, None, None, None]).astype(np.float32), bias.astype(np.float32)
+
+
+_CONTROLLER = None
+
+
+def _one_blas_thread():
+    """A context that limits numpy's BLAS to one thread (the controller is made once)."""
+    global _CONTROLLER
+    from threadpoolctl import ThreadpoolController
+
+    if _CONTROLLER is None:
+        _CONTROLLER = ThreadpoolController()
+    return _CONTROLLER.limit(limits=1, user_api="blas")
+
+
+def _leaky(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, _SLOPE * x)
+
+
+def _conv_time(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(C, T, P) -> (O, T, P): a (3, 1) convolution over time, zero-padded."""
+    c, t, p = x.shape
+    xp = np.zeros((c, t + 2, p), np.float32)
+    xp[:, 1:-1] = x
+    cols = np.stack([xp[:, k:k + t] for k in range(3)], 1)  # (C, 3, T, P)
+    out = w[:, :, :, 0].reshape(w.shape[0], -1) @ cols.reshape(c * 3, t * p)
+    return out.reshape(-1, t, p) + b[:, None, None]
+
+
+def _conv_pitch(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(C, T, P) -> (O, T, P): a (1, k) convolution over pitch, zero-padded."""
+    c, t, p = x.shape
+    k = w.shape[3]
+    xp = np.zeros((c, t, p + k - 1), np.float32)
+    xp[:, :, k // 2:k // 2 + p] = x
+    cols = np.stack([xp[:, :, j:j + p] for j in range(k)], 1)  # (C, k, T, P)
+    out = w[:, :, 0, :].reshape(w.shape[0], -1) @ cols.reshape(c * k, t * p)
+    return out.reshape(-1, t, p) + b[:, None, None]
+
+
+def _conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    c, t, p = x.shape
+    return (w[:, :, 0, 0] @ x.reshape(c, t * p)).reshape(-1, t, p) + b[:, None, None]
+
+
+def _pool(x: np.ndarray) -> np.ndarray:
+    """2x2 max pooling (odd edges dropped, as torch does)."""
+    c, t, p = x.shape
+    x = x[:, :t // 2 * 2, :p // 2 * 2]
+    return x.reshape(c, t // 2, 2, p // 2, 2).max(axis=(2, 4))
+
+
+def _up(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """2x2 transposed convolution with stride 2: (C, T, P) -> (O, 2T, 2P)."""
+    c, t, p = x.shape
+    o = w.shape[1]
+    y = w.reshape(c, o * 4).T @ x.reshape(c, t * p)  # (O*2*2, T*P)
+    y = y.reshape(o, 2, 2, t, p).transpose(0, 3, 1, 4, 2).reshape(o, 2 * t, 2 * p)
+    return y + b[:, None, None]
+
+
+class NumpyUNet:
+    """:class:`~.unet.BridgeUNet` in eval mode, computed with numpy (BatchNorm folded in).
+
+    Call it like the torch model: ``logits = net(x)`` for an input canvas ``x`` of shape
+    (B, C, T, P); the result is (B, 10, T, P) float32. It holds no framework state, so it
+    loads in milliseconds and costs a few MB.
+    """
+
+    def __init__(self, cfg: ModelConfig, params: dict[str, np.ndarray]) -> None:
+        self.cfg = cfg
+        p = {k: np.asarray(v, np.float32) for k, v in params.items()}
+        n_blocks = len(cfg.channels) - 1
+
+        def block(prefix: str) -> tuple[np.ndarray, ...]:
+            w1, b1 = _fold(p[f"{prefix}.net.0.weight"], p, f"{prefix}.net.1")
+            w2, b2 = _fold(p[f"{prefix}.net.3.weight"], p, f"{prefix}.net.4")
+            return w1, b1, w2, b2
+
+        self.enc = [block(f"enc.{i}") for i in range(n_blocks)]
+        self.mid = block("mid")
+        self.up = [(p[f"up.{i}.weight"], p[f"up.{i}.bias"]) for i in range(n_blocks)]
+        self.dec = [block(f"dec.{i}") for i in range(n_blocks)]
+        self.head = (p["head.weight"], p["head.bias"])
+        self.shortcut = (p["shortcut.weight"], p["shortcut.bias"]) if cfg.shortcut else None
+        if self.enc[0][0].shape[1] != in_channels(cfg) or self.head[0].shape[0] != 2 * N_TRACKS:
+            raise ValueError("weights do not match their config")
+
+    @staticmethod
+    def _block(x: np.ndarray, blk: tuple[np.ndarray, ...]) -> np.ndarray:
+        w1, b1, w2, b2 = blk
+        return _leaky(_conv_pitch(_leaky(_conv_time(x, w1, b1)), w2, b2))
+
+    def _one(self, x: np.ndarray) -> np.ndarray:
+        inp = x
+        skips = []
+        for blk in self.enc:
+            x = self._block(x, blk)
+            skips.append(x)
+            x = _pool(x)
+        x = self._block(x, self.mid)
+        for (wu, bu), blk, skip in zip(self.up, self.dec, reversed(skips)):
+            x = self._block(np.concatenate([_up(x, wu, bu), skip], 0), blk)
+        out = _conv1x1(x, *self.head)
+        if self.shortcut is not None:
+            out = out + _conv1x1(inp, *self.shortcut)
+        return out
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, np.float32)
+        # One BLAS thread: the matrices are small, and spare threads only fight the synth
+        # and the app for the cores.
+        with _one_blas_thread():
+            return np.stack([self._one(xi) for xi in x]).astype(np.float32)
+
+
+def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
+    """Load weights written by :func:`~.unet.save_model` for numpy inference.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the file is missing.
+    ValueError
+        With a one-line message when the file is unusable.
+    """
+    from safetensors import safe_open
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"bridge weights not found: {path}")
+    try:
+        with safe_open(str(path), framework="numpy") as f:
+            meta = dict(f.metadata() or {})
+            params = {k: f.get_tensor(k) for k in f.keys()}
+        return NumpyUNet(ModelConfig.from_json(meta["config"]), params), meta
+    except Exception as exc:  # noqa: BLE001 - re-raised as one clear error
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ValueError(f"corrupt bridge weights {path.name}: {first}") from exc
