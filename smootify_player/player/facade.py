@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
-import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +24,8 @@ from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
 from ..music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
 from ..music.song import Song, SongError
 from ..music.timeline import Segment, Timeline, ramp_step_times
-from .files import Expanded, Label, expand, label_key, labels_by_key
+from .files import Expanded, Label, expand
+from .queue import PlayQueue, QueueEntry
 
 __all__ = [
     "TRANSITIONS",
@@ -164,34 +163,6 @@ class PlayerSettings:
         return s
 
 
-_uids = itertools.count(1)
-
-
-@dataclass(eq=False)
-class QueueEntry:
-    """One row of the queue: a file, its analysis once done, and its status."""
-
-    path: Path
-    song: Song | None = None
-    status: str = "waiting"  # waiting | analysing | ready | failed
-    error: str = ""
-    label: Label | None = None  # (title, credit) its playlist gave it
-    uid: int = field(default_factory=lambda: next(_uids))
-
-    @property
-    def title(self) -> str:
-        if self.label:
-            return self.label[0]
-        return self.song.title if self.song else self.path.stem.replace("_", " ")
-
-    @property
-    def credit(self) -> str:
-        """The MIDI file's copyright notice, else the artist its playlist named."""
-        if self.song is not None and self.song.credit:
-            return self.song.credit
-        return self.label[1] if self.label else ""
-
-
 @dataclass
 class NowPlaying:
     """What the now-playing bar shows; times in seconds within the current song's window."""
@@ -281,11 +252,10 @@ class Player:
         self.notice = notice
         self.audio_mode = audio
         self.clock_speed = clock_speed
-        self.queue: list[QueueEntry] = []
+        self.play_queue = PlayQueue()
         self.current: QueueEntry | None = None
         self.state = "stopped"  # stopped | loading | playing | paused
         self.volume = 0.8
-        self.shuffled_from: list[int] | None = None  # uids in the order before shuffle
         self.listeners: list[Callable[[str, Any], None]] = []
         self.timeline = Timeline(sample_rate)
         self.engine = None
@@ -293,7 +263,6 @@ class Player:
         self.audio_error: str | None = None
         self.transitions_done = 0
         self.fallbacks = 0
-        self._entries: dict[int, QueueEntry] = {}
         self._info: list[_SegInfo] = []
         self._generation = 0
         self._inflight: tuple[int, int, int] | None = None  # (generation, source, target)
@@ -304,7 +273,6 @@ class Player:
         self._failed_key: tuple[int, int, int] | None = None
         self._pending_notes: list[str] = []
         self._audio_requested = False
-        self._index_hint = 0
         self._closed = False
         self._adding = 0  # add_checked batches still loading
 
@@ -365,7 +333,7 @@ class Player:
     def _start_wanted(self) -> None:
         if self._want_play is None or self.sink is None:
             return
-        entry = self._entries.get(self._want_play[0])
+        entry = self.play_queue.get(self._want_play[0])
         if entry is None or entry.status == "failed":
             self._want_play = None
             self._set_state("stopped")
@@ -380,6 +348,20 @@ class Player:
         return getattr(self.sink, "name", "") if self.sink else ""
 
     # ------------------------------------------------------------------ queue
+    @property
+    def queue(self) -> list[QueueEntry]:
+        """The queue's rows in play order (edit them through the methods below)."""
+        return self.play_queue.entries
+
+    @property
+    def shuffled_from(self) -> list[int] | None:
+        """The entries' uids in the order before shuffling; None when unshuffled."""
+        return self.play_queue.shuffled_from
+
+    @shuffled_from.setter
+    def shuffled_from(self, uids: list[int] | None) -> None:
+        self.play_queue.shuffled_from = uids
+
     def add(self, paths: Iterable[str | Path], at: int | None = None,
             analysed: Sequence[Song | None] | None = None,
             labels: Mapping[str | Path, Sequence[str]] | None = None) -> list[QueueEntry]:
@@ -387,19 +369,7 @@ class Player:
 
         ``labels`` maps paths to the (title, credit) a playlist gave them.
         """
-        entries = []
-        by_key = labels_by_key(labels)
-        for i, p in enumerate(paths):
-            e = QueueEntry(Path(p), label=by_key.get(label_key(p)))
-            song = analysed[i] if analysed else None
-            if song is not None:
-                e.song, e.status = song, "ready"
-            entries.append(e)
-            self._entries[e.uid] = e
-        at = len(self.queue) if at is None else max(0, min(at, len(self.queue)))
-        self.queue[at:at] = entries
-        if self.shuffled_from is not None:
-            self.shuffled_from.extend(e.uid for e in entries)
+        entries = self.play_queue.add(paths, at, analysed, labels)
         self._queue_changed()
         return entries
 
@@ -430,7 +400,7 @@ class Player:
                     continue
                 new = self.add([files[i]], cursor[1], [song], labels)
                 if cursor[1] is not None:
-                    cursor[1] = self._row_of(new[0]) + 1
+                    cursor[1] = self.play_queue.row_of(new[0]) + 1
                 added.extend(new)
                 if play and len(added) == 1:
                     self.play_entry(new[0])
@@ -472,55 +442,28 @@ class Player:
 
     def remove(self, rows: Iterable[int]) -> None:
         """Remove the queue rows ``rows`` (what is playing keeps playing to its transition)."""
-        rows = sorted({r for r in rows if 0 <= r < len(self.queue)}, reverse=True)
-        if not rows:
-            return
-        cur = self._row_of(self.current)
-        hint = self._index_hint if cur is None else cur
-        for r in rows:
-            e = self.queue.pop(r)
-            if self.shuffled_from is not None and e.uid in self.shuffled_from:
-                self.shuffled_from.remove(e.uid)
-            if r < hint:
-                hint -= 1
-        # When the playing song left the queue, what now sits at its row plays next.
-        self._index_hint = max(0, hint)
-        self._queue_changed()
+        if self.play_queue.remove(rows, self.current):
+            self._queue_changed()
 
     def move(self, rows: Sequence[int], to: int) -> None:
         """Move the rows ``rows`` (in order) so they sit before row ``to``."""
-        rows = sorted({r for r in rows if 0 <= r < len(self.queue)})
-        if not rows:
-            return
-        moving = [self.queue[r] for r in rows]
-        before = sum(1 for r in rows if r < to)
-        rest = [e for i, e in enumerate(self.queue) if i not in set(rows)]
-        to = max(0, min(to - before, len(rest)))
-        self.queue = rest[:to] + moving + rest[to:]
-        self._queue_changed()
+        if self.play_queue.move(rows, to):
+            self._queue_changed()
 
     def clear(self) -> None:
         """Empty the queue (the song playing plays on to its end)."""
-        self.queue.clear()
-        self.shuffled_from = None
+        self.play_queue.clear()
         self._queue_changed()
 
     def shuffle(self, seed: int | None = None) -> None:
         """Shuffle the queue order (remembering the original order for :meth:`unshuffle`)."""
-        if self.shuffled_from is None:
-            self.shuffled_from = [e.uid for e in self.queue]
-        rng = random.Random(seed)
-        rng.shuffle(self.queue)
+        self.play_queue.shuffle(seed)
         self._queue_changed()
 
     def unshuffle(self) -> None:
         """Restore the order the queue had before :meth:`shuffle`."""
-        if self.shuffled_from is None:
-            return
-        rank = {uid: i for i, uid in enumerate(self.shuffled_from)}
-        self.queue.sort(key=lambda e: rank.get(e.uid, len(rank)))
-        self.shuffled_from = None
-        self._queue_changed()
+        if self.play_queue.unshuffle():
+            self._queue_changed()
 
     def shuffle_play(self, seed: int | None = None) -> None:
         """Shuffle, then play from the top of the shuffled queue."""
@@ -531,14 +474,6 @@ class Player:
             self.play()  # already on it: carry on
         else:
             self.play_entry(self.queue[0])
-
-    def _row_of(self, entry: QueueEntry | None) -> int | None:
-        if entry is None:
-            return None
-        for i, e in enumerate(self.queue):
-            if e is entry:
-                return i
-        return None
 
     def _queue_changed(self) -> None:
         self._emit("queue")
@@ -592,8 +527,7 @@ class Player:
             return
         if self.state in ("playing", "loading"):
             return
-        start = self.current if self.current in self.queue else None
-        start = start or next((e for e in self.queue if e.status != "failed"), None)
+        start = self.play_queue.first_playable(self.current)
         if start is not None:
             self.play_entry(start)
 
@@ -631,7 +565,7 @@ class Player:
             self._mix_into(entry)
             return
         self.current = entry
-        self._index_hint = self._row_of(entry) or 0
+        self.play_queue.follow(entry, or_top=True)
         self._emit("current", entry)
         if self.sink is None or entry.song is None:
             self._want_play = (entry.uid, seconds, paused)
@@ -656,7 +590,7 @@ class Player:
         self.sink.seek(start)
         self.sink.set_paused(paused)
         self.current = entry
-        self._index_hint = self._row_of(entry) or 0
+        self.play_queue.follow(entry, or_top=True)
         self._set_state("paused" if paused else "playing")
         self._emit("current", entry)
         self._emit("timeline")
@@ -678,14 +612,9 @@ class Player:
                 lo, _ = self._window()
                 self.seek((seg.start - lo) / self.sample_rate)
                 return
-        row = self._row_of(self.current)
-        if row is None:
-            row = self._index_hint
-        for k in range(1, len(self.queue) + 1):
-            e = self.queue[(row - k) % len(self.queue)]
-            if e.status != "failed":
-                self.play_entry(e)
-                return
+        e = self.play_queue.previous_before(self.current)
+        if e is not None:
+            self.play_entry(e)
 
     def seek(self, seconds: float) -> None:
         """Seek to ``seconds`` within the current song's window (see :meth:`now_playing`)."""
@@ -752,7 +681,7 @@ class Player:
             if self._info[j].kind == "bridge" and segs[j].end > lo and segs[j].start < hi:
                 out.marks.append(((segs[j].start - lo) / sr, (segs[j].end - lo) / sr))
         if info.kind == "bridge":
-            a, b = self._entries.get(info.a), self._entries.get(info.b)
+            a, b = self.play_queue.get(info.a), self.play_queue.get(info.b)
             out.in_bridge = True
             out.title = " + ".join(e.title for e in (a, b) if e is not None)
             composer = seg.bridge.composer if seg.bridge else seg.kind
@@ -760,14 +689,14 @@ class Player:
                 f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
             out.entry = b
         else:
-            e = self._entries.get(info.uid)
+            e = self.play_queue.get(info.uid)
             out.entry = e
             out.title = e.title if e else seg.label
             out.subtitle = e.credit if e else ""
-            mixing = self._entries.get(self._mix_now[0]) if self._mix_now else None
+            mixing = self.play_queue.get(self._mix_now[0]) if self._mix_now else None
             later = [j for j in range(idx + 1, len(self._info)) if self._info[j].kind == "song"]
             if later and self._info[later[0]].forced:
-                mixing = self._entries.get(self._info[later[0]].uid)
+                mixing = self.play_queue.get(self._info[later[0]].uid)
             if mixing is not None:
                 out.subtitle = f"Mixing into {mixing.title} at the next bar…"
         return out
@@ -781,36 +710,9 @@ class Player:
         """The entry that plays after the current one."""
         return self._next_after(self.current.uid if self.current else None)
 
-    def _wraps(self, src: QueueEntry, target: QueueEntry) -> bool:
-        """True when going from ``src`` to ``target`` goes back to the top of the queue."""
-        a, b = self._row_of(src), self._row_of(target)
-        return a is not None and b is not None and b <= a
-
     def _next_after(self, uid: int | None, skip_self: bool = False) -> QueueEntry | None:
         """The entry that plays after entry ``uid`` (wrapping when repeat is on)."""
-        if not self.queue:
-            return None
-        row = None
-        for i, e in enumerate(self.queue):
-            if e.uid == uid:
-                row = i
-                break
-        if row is None:
-            # The song left the queue (or nothing played yet): continue at its old row.
-            start, wrap_ok = min(self._index_hint, len(self.queue)), True
-            candidates = list(range(start, len(self.queue)))
-        else:
-            candidates = list(range(row + 1, len(self.queue)))
-            wrap_ok = True
-        if self.settings.repeat and wrap_ok:
-            end = row + 1 if row is not None else min(self._index_hint, len(self.queue))
-            candidates += list(range(0, end))
-        for i in candidates:
-            e = self.queue[i]
-            if e.status == "failed" or (skip_self and e.uid == uid and len(self.queue) > 1):
-                continue
-            return e
-        return None
+        return self.play_queue.next_after(uid, self.settings.repeat, skip_self)
 
     def _revalidate(self) -> None:
         """Drop transitions that no longer match the queue, then ask for the right one."""
@@ -852,10 +754,10 @@ class Player:
         """The analysed song ending the timeline, its segment, and the song to join it to."""
         if not self._info or self._info[-1].kind != "song":
             return None
-        src = self._entries.get(self._info[-1].uid)
+        src = self.play_queue.get(self._info[-1].uid)
         if src is None or src.song is None:
             return None
-        target = (self._entries.get(self._mix_now[0]) if self._mix_now is not None
+        target = (self.play_queue.get(self._mix_now[0]) if self._mix_now is not None
                   else self._next_after(src.uid))
         return src, self.timeline.segments[-1], target
 
@@ -869,7 +771,7 @@ class Player:
         src, seg, target = join
         if target is None:
             return
-        if self._mix_now is None and self._adding and self._wraps(src, target):
+        if self._mix_now is None and self._adding and self.play_queue.wraps(src, target):
             return  # songs being added may come next: wait for them (or the fallback)
         if seg.to_bar < src.song.n_bars:
             return  # already joined (a cut song is followed by its bridge)
@@ -1016,12 +918,10 @@ class Player:
         idx = self._current_index()
         song_idx = self._song_index_for(idx)
         info = self._info[song_idx]
-        entry = self._entries.get(info.uid) if info.kind == "song" else None
+        entry = self.play_queue.get(info.uid) if info.kind == "song" else None
         if entry is not None and entry is not self.current:
             self.current = entry
-            row = self._row_of(entry)
-            if row is not None:
-                self._index_hint = row
+            self.play_queue.follow(entry)
             self._emit("current", entry)
             self._revalidate()
         if self.state != "playing":
@@ -1074,7 +974,7 @@ class Player:
         if keep < len(self._info) - 1:
             self._undo_after(keep)
         seg = self.timeline.segments[keep]
-        src = self._entries.get(self._info[keep].uid)
+        src = self.play_queue.get(self._info[keep].uid)
         self._generation += 1
         self._inflight = None
         if src is None or src.song is None:
@@ -1175,7 +1075,7 @@ class Player:
     # ------------------------------------------------------------------ state
     def snapshot(self) -> dict[str, Any]:
         """Queue paths, current row and seconds into the current song, for saving."""
-        row = self._row_of(self.current)
+        row = self.play_queue.row_of(self.current)
         seconds = 0.0
         if self._info and self.current is not None:
             i = self._song_index_for(self._current_index())
@@ -1184,10 +1084,7 @@ class Player:
                 song = seg.song
                 offset = song.bar_time(seg.from_bar) if song else 0.0
                 seconds = offset + max(0, self.position - seg.start) / self.sample_rate
-        order = None
-        if self.shuffled_from is not None:
-            rank = {uid: i for i, uid in enumerate(self.shuffled_from)}
-            order = sorted(range(len(self.queue)), key=lambda i: rank.get(self.queue[i].uid, 0))
+        order = self.play_queue.original_order()
         labels = {str(e.path): list(e.label) for e in self.queue if e.label}
         return {"queue": [str(e.path) for e in self.queue], "current": -1 if row is None
                 else row, "position": seconds, "volume": self.volume, "original_order": order,
