@@ -133,7 +133,10 @@ def _cmd_mix(args: argparse.Namespace) -> int:
         _notice(f"smootify: cannot write {out}: {exc}")
         return 1
     if args.report:
-        atomic_write_bytes(args.report, json.dumps(mix.report(), indent=2).encode())
+        report = mix.report()
+        if out.suffix.lower() == ".wav":
+            report["soundfont"] = stats["soundfont"]
+        atomic_write_bytes(args.report, json.dumps(report, indent=2).encode())
     n = len(mix.songs)
     print(f"smootify: wrote {out} ({n} song{'s' * (n != 1)}, {len(mix.plans)} bridges, {what})")
     return 0

@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..data import data_dir
+
 __all__ = ["install", "main"]
 
-_RES = Path(__file__).resolve().parents[2] / "resources"
+_RES = data_dir("resources")
 MIME_TYPES = ("audio/midi", "audio/x-midi")
 
 

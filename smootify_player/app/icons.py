@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from ..data import data_dir
+
 __all__ = ["ICON_DIR", "RESOURCES", "icon", "svg_pixmap"]
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = data_dir("resources")
 ICON_DIR = RESOURCES / "icons"
 _PLACEHOLDER = "#ffffff"
 

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..data import data_path
+
 __all__ = ["main", "build", "parse_args", "DEMO_DIR", "App"]
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = data_path("resources", "demo")
 log = logging.getLogger("smootify.app")
 
 

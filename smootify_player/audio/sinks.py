@@ -37,30 +37,39 @@ def render_wav(timeline: Timeline, path: str | Path, soundfont: str | Path | Non
                notice: Callable[[str], None] = print) -> dict:
     """Render ``timeline`` through FluidSynth into a 16-bit stereo WAV file (written atomically).
 
+    Blocks go to disk as they are rendered, so memory stays flat however long the mix.
+
     Returns
     -------
     dict
-        ``seconds`` of audio, ``render_s`` wall time and ``speed`` (× real time).
+        ``seconds`` of audio, ``render_s`` wall time, ``speed`` (× real time) and the
+        ``soundfont`` used.
     """
     engine = Engine(timeline, soundfont, notice=notice, offline=True)
-    try:
-        t = time.perf_counter()
-        audio = render_array(engine)
-        elapsed = time.perf_counter() - t
-    finally:
-        engine.close()
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    frames = 0
+    t = time.perf_counter()
 
     def write(f) -> None:
+        nonlocal frames
+        total = engine.timeline.length + int(TAIL_S * engine.sample_rate)
         with wave.open(f, "wb") as w:
             w.setnchannels(2)
             w.setsampwidth(2)
             w.setframerate(timeline.sample_rate)
-            w.writeframes(pcm)
+            while frames < total:
+                n = min(BLOCK * 4, total - frames)
+                block = engine.render(n)
+                w.writeframes((np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").tobytes())
+                frames += n
 
-    _atomic(path, write)
-    seconds = len(audio) / timeline.sample_rate
-    return {"seconds": seconds, "render_s": elapsed, "speed": seconds / max(elapsed, 1e-9)}
+    try:
+        _atomic(path, write)
+    finally:
+        engine.close()
+    elapsed = time.perf_counter() - t
+    seconds = frames / timeline.sample_rate
+    return {"seconds": seconds, "render_s": elapsed, "speed": seconds / max(elapsed, 1e-9),
+            "soundfont": str(engine.synth.soundfont)}
 
 
 def write_midi(timeline: Timeline, path: str | Path, ticks_per_beat: int = 480,

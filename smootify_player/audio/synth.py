@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data import data_path
+
 __all__ = ["SynthError", "Synth", "find_soundfont", "shipped_soundfont", "fallback_soundfont"]
 
-_ROOT = Path(__file__).resolve().parents[2]
 
 
 class SynthError(RuntimeError):
@@ -21,7 +22,7 @@ class SynthError(RuntimeError):
 
 def shipped_soundfont() -> Path:
     """The General MIDI soundfont shipped in ``soundfonts/``."""
-    return _ROOT / "soundfonts" / "MuseScore_General_Lite.sf3"
+    return data_path("soundfonts", "MuseScore_General_Lite.sf3")
 
 
 def fallback_soundfont() -> Path | None:

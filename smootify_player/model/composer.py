@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data import data_path
 from ..music.bridge import STEPS_PER_BAR, Bridge, BridgeContext, BridgeNote
 from ..music.families import DRUMS
 from .decode import GAP_STEPS, decode_notes, decode_to_density, predict_probs
@@ -14,8 +15,8 @@ from .runtime import load_runtime
 
 __all__ = ["UNetComposer", "DEFAULT_WEIGHTS", "target_density"]
 
-#: Shipped weights, found relative to the package (``<repo>/weights``).
-DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "bridge_unet.safetensors"
+#: Shipped weights (in the package, or ``<repo>/weights`` in a checkout).
+DEFAULT_WEIGHTS = data_path("weights", "bridge_unet.safetensors")
 
 
 def target_density(ctx: BridgeContext) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data import data_dir
 from ..music.bridge import BridgeContext, RuleComposer
 from ..music.families import DEFAULT_PROGRAMS, FAMILIES
 from ..music.key import estimate_key, key_scale
@@ -18,7 +19,6 @@ from .data import LPD5, gap_windows, load_lpd5
 __all__ = ["evaluate", "format_table", "tune_thresholds", "tune_file", "make_context",
            "Scores", "pc_histogram"]
 
-_REPO = Path(__file__).resolve().parents[2]
 _CHUNK = 200
 
 
@@ -231,7 +231,7 @@ def evaluate(data: str | Path | LPD5, limit: int = 2000, seed: int = 0,
     from .train import _tune_malloc
 
     _tune_malloc()
-    wdir = _REPO / "weights"
+    wdir = data_dir("weights")
     weights = Path(weights) if weights else wdir / "bridge_unet.safetensors"
     seed_weights = Path(seed_weights) if seed_weights else wdir / "seed_unet.safetensors"
     if not isinstance(data, LPD5):
