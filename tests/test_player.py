@@ -129,9 +129,9 @@ def test_repeat_off_stops_at_the_end(songs):
 
 
 def test_a_late_plan_falls_back_to_a_rule_bridge(songs):
-    from smootify_player.player import Transition
+    from smootify_player.player import PlannedJoin
 
-    h = Harness(hold=lambda result: isinstance(result, Transition))  # plans never arrive
+    h = Harness(hold=lambda result: isinstance(result, PlannedJoin))  # plans never arrive
     p, titles = make(h)
     p.add(songs[:2])
     p.play()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from .facade import (
     TRANSITIONS,
+    Composers,
     NowPlaying,
+    PlannedJoin,
     Player,
     PlayerSettings,
     ProcessComposer,
     QueueEntry,
     RollNote,
-    Transition,
     process_composer,
 )
 from .files import (
@@ -24,6 +25,8 @@ from .files import (
     read_playlist,
     write_m3u8,
 )
+from .queue import PlayQueue
+from .schedule import TransitionScheduler
 
 __all__ = [
     "TRANSITIONS",
@@ -33,7 +36,10 @@ __all__ = [
     "QueueEntry",
     "NowPlaying",
     "RollNote",
-    "Transition",
+    "PlannedJoin",
+    "Composers",
+    "PlayQueue",
+    "TransitionScheduler",
     "Player",
     "ProcessComposer",
     "process_composer",

@@ -20,12 +20,12 @@ from ..music.bridge import (
     make_composer,
 )
 from ..music.families import N_FAMILIES
-from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
-from ..music.mixpoint import METHODS, MixPlan, MixSettings, plan_mix
 from ..music.song import Song, SongError
 from ..music.timeline import Segment, Timeline, ramp_step_times
 from .files import Expanded, Label, expand
 from .queue import PlayQueue, QueueEntry
+from .schedule import PlannedJoin, RunBackground, TransitionScheduler
+from .settings import TRANSITIONS, PlayerSettings
 
 __all__ = [
     "TRANSITIONS",
@@ -33,20 +33,14 @@ __all__ = [
     "QueueEntry",
     "NowPlaying",
     "RollNote",
-    "Transition",
+    "PlannedJoin",
+    "Composers",
     "Player",
     "ProcessComposer",
     "process_composer",
 ]
 
 log = logging.getLogger(__name__)
-
-#: Transition modes shown in Settings: the composer each one uses.
-TRANSITIONS: dict[str, str] = {"ai": "unet", "crossfade": "crossfade", "cut": "none"}
-
-#: Run ``fn`` off the UI thread and call ``on_done(result, error)`` back on it; ``priority``
-#: orders queued jobs (higher first).
-RunBackground = Callable[..., None]
 
 
 # ----------------------------------------------------------------------------- model
@@ -135,34 +129,55 @@ def process_composer(name: str = "unet", notice: Callable[[str], None] = print,
     return ProcessComposer(name, conn, proc)
 
 
+class Composers:
+    """Composers by name, each built once on first use.
+
+    Planning jobs call :meth:`get` on worker threads (the model loads there, or in its child
+    process); a lock makes that safe. The owner's thread only calls :meth:`built` and
+    :meth:`close`.
+    """
+
+    def __init__(self, model_process: bool = True) -> None:
+        self.model_process = model_process
+        self._lock = threading.Lock()
+        self._made: dict[str, BridgeComposer] = {}
+        self._closed = False
+
+    def get(self, name: str, notice: Callable[[str], None] = print) -> BridgeComposer:
+        """The composer called ``name``; notices about building it go to ``notice``."""
+        with self._lock:
+            comp = self._made.get(name)
+            if comp is None:
+                if name == "unet" and self.model_process:
+                    comp = process_composer(name, notice=notice)
+                else:
+                    comp = make_composer(name, notice=notice)
+                if self._closed:
+                    _close(comp)
+                else:
+                    self._made[name] = comp
+            return comp
+
+    def built(self, name: str) -> BridgeComposer | None:
+        """The composer called ``name`` if it was built already."""
+        with self._lock:
+            return self._made.get(name)
+
+    def close(self) -> None:
+        """Stop the model's child process, if one runs."""
+        with self._lock:
+            self._closed = True
+            made, self._made = list(self._made.values()), {}
+        for comp in made:
+            _close(comp)
+
+
+def _close(comp: BridgeComposer) -> None:
+    if isinstance(comp, ProcessComposer):
+        comp.close()
+
+
 # ----------------------------------------------------------------------------- data
-@dataclass
-class PlayerSettings:
-    """What the Settings dialog edits; stored across runs."""
-
-    soundfont: str = ""  # empty: the shipped soundfont
-    transition: str = "ai"  # one of TRANSITIONS
-    method: str = "smart"  # a mix-point method (music.mixpoint.METHODS)
-    full_songs: bool = False  # play each song to its end instead of mixing at good bars
-    repeat: bool = True  # at the end of the queue continue from the top
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"soundfont": self.soundfont, "transition": self.transition,
-                "method": self.method, "full_songs": self.full_songs, "repeat": self.repeat}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> PlayerSettings:
-        s = cls()
-        s.soundfont = str(d.get("soundfont", s.soundfont) or "")
-        if d.get("transition") in TRANSITIONS:
-            s.transition = d["transition"]
-        if d.get("method") in METHODS:
-            s.method = d["method"]
-        s.full_songs = bool(d.get("full_songs", s.full_songs))
-        s.repeat = bool(d.get("repeat", s.repeat))
-        return s
-
-
 @dataclass
 class NowPlaying:
     """What the now-playing bar shows; times in seconds within the current song's window."""
@@ -186,33 +201,6 @@ class RollNote:
     pitch: int
     family: int
     bridge: bool
-
-
-@dataclass
-class Transition:
-    """A planned join from the song at the end of the timeline to the next queue entry.
-
-    ``segments`` are prebuilt off the UI thread (A cut at the exit, the bridge, B from its
-    entry) at offset 0, so applying it is only a splice.
-    """
-
-    source: int  # uid of A
-    target: int  # uid of B
-    plan: MixPlan
-    bridge: Bridge
-    segments: list[Segment]
-    generation: int
-    fallback: bool = False
-
-
-@dataclass
-class _SegInfo:
-    kind: str
-    uid: int | None = None  # song segments: the queue entry
-    a: int | None = None  # bridges: from/to entries
-    b: int | None = None
-    open_segment: Segment | None = None  # a song's uncut segment, to undo a stale cut
-    forced: bool = False  # a song the user asked for ("mix now"), kept when the queue changes
 
 
 # ----------------------------------------------------------------------------- player
@@ -261,17 +249,15 @@ class Player:
         self.engine = None
         self.sink = None
         self.audio_error: str | None = None
-        self.transitions_done = 0
-        self.fallbacks = 0
-        self._info: list[_SegInfo] = []
-        self._generation = 0
-        self._inflight: tuple[int, int, int] | None = None  # (generation, source, target)
-        self._mix_now: tuple[int, int] | None = None  # (target uid, exit bar) requested
+        self.composers = Composers(model_process)
+        self.scheduler = TransitionScheduler(
+            self.timeline, self.play_queue, lambda: self.settings, run_background,
+            self.composers.get, position=lambda: self.position,
+            render_head=lambda: self.render_head, speed=lambda: self.speed,
+            analyse=lambda e: self._analyse(e, priority=10), adding=lambda: self._adding > 0,
+            emit=self._emit, say=self._say)
         self._analysing: set[int] = set()
-        self._composers: dict[str, BridgeComposer] = {}
         self._want_play: tuple[int, float, bool] | None = None  # (uid, seconds, paused)
-        self._failed_key: tuple[int, int, int] | None = None
-        self._pending_notes: list[str] = []
         self._audio_requested = False
         self._closed = False
         self._adding = 0  # add_checked batches still loading
@@ -562,7 +548,7 @@ class Player:
             if self.state == "paused":
                 self.sink.set_paused(False)
                 self._set_state("playing")
-            self._mix_into(entry)
+            self.scheduler.mix_into(entry)
             return
         self.current = entry
         self.play_queue.follow(entry, or_top=True)
@@ -580,12 +566,7 @@ class Player:
         """Start a new run of the timeline at ``entry`` (nothing was playing)."""
         song = entry.song
         assert song is not None and self.sink is not None
-        self._generation += 1
-        self._mix_now = None
-        self.timeline.truncate(0)
-        self._info.clear()
-        seg = self.timeline.add_song(song)
-        self._info.append(_SegInfo("song", entry.uid, open_segment=seg))
+        seg = self.scheduler.start(entry)
         start = seg.start + int(np.clip(seconds, 0, max(song.duration - 1, 0)) * self.sample_rate)
         self.sink.seek(start)
         self.sink.set_paused(paused)
@@ -605,11 +586,11 @@ class Player:
 
     def previous(self) -> None:
         """Back to the start of this song when past its first seconds, else the song before."""
-        idx = self._song_index_for(self._current_index())
+        idx = self.scheduler.song_index_for(self.scheduler.current_index())
         if idx >= 0:
             seg = self.timeline.segments[idx]
             if (self.position - seg.start) / self.sample_rate > 4.0:
-                lo, _ = self._window()
+                lo, _ = self.scheduler.window()
                 self.seek((seg.start - lo) / self.sample_rate)
                 return
         e = self.play_queue.previous_before(self.current)
@@ -620,10 +601,20 @@ class Player:
         """Seek to ``seconds`` within the current song's window (see :meth:`now_playing`)."""
         if self.sink is None or not self.timeline.segments:
             return
-        lo, hi = self._window()
+        lo, hi = self.scheduler.window()
         target = int(np.clip(lo + seconds * self.sample_rate, lo, max(lo, hi - 1)))
         self.sink.seek(target)
         self._emit("seek", target)
+
+    @property
+    def transitions_done(self) -> int:
+        """Joins spliced onto the timeline so far."""
+        return self.scheduler.joins_done
+
+    @property
+    def fallbacks(self) -> int:
+        """Joins that were late and were built on the spot."""
+        return self.scheduler.fallbacks
 
     # ------------------------------------------------------------------ positions
     @property
@@ -636,51 +627,25 @@ class Player:
         """Timeline sample the engine renders next; the timeline may change only after it."""
         return self.engine.position if self.engine is not None else 0
 
-    def _safety(self) -> int:
-        """Samples kept between the render head and any change to the timeline."""
-        return int(self.sample_rate * max(0.25, 0.05 * self.speed))
-
-    def _current_index(self) -> int:
-        segs = self.timeline.segments
-        if not segs:
-            return -1
-        return self.timeline.segment_index(self.position)
-
-    def _song_index_for(self, idx: int) -> int:
-        """The song segment that ``idx`` belongs to (a bridge belongs to the song after it)."""
-        if 0 <= idx < len(self._info) and self._info[idx].kind == "bridge":
-            return min(idx + 1, len(self._info) - 1)
-        return idx
-
-    def _window(self) -> tuple[int, int]:
-        """Samples [lo, hi) of the current song with the bridges on either side."""
-        segs = self.timeline.segments
-        i = self._song_index_for(self._current_index())
-        if i < 0:
-            return 0, 0
-        lo = segs[i - 1].start if i > 0 and self._info[i - 1].kind == "bridge" else segs[i].start
-        hi = segs[i + 1].end if i + 1 < len(segs) and self._info[i + 1].kind == "bridge" \
-            else segs[i].end
-        return lo, hi
-
     def now_playing(self) -> NowPlaying:
         """Title ("A + B" during a bridge), position and bridge marks of the current window."""
         out = NowPlaying(state=self.state)
-        idx = self._current_index()
+        sch = self.scheduler
+        idx = sch.current_index()
         if idx < 0:
             if self.current is not None:
                 out.title, out.entry = self.current.title, self.current
                 out.subtitle = "Loading…" if self.state == "loading" else self.current.credit
             return out
         segs, sr = self.timeline.segments, self.sample_rate
-        info, seg = self._info[idx], segs[idx]
-        lo, hi = self._window()
+        info, seg = sch.slots[idx], segs[idx]
+        lo, hi = self.scheduler.window()
         out.position = (min(self.position, hi) - lo) / sr
         out.duration = (hi - lo) / sr
         for j in range(max(0, idx - 2), min(len(segs), idx + 3)):
-            if self._info[j].kind == "bridge" and segs[j].end > lo and segs[j].start < hi:
+            if sch.slots[j].kind == "join" and segs[j].end > lo and segs[j].start < hi:
                 out.marks.append(((segs[j].start - lo) / sr, (segs[j].end - lo) / sr))
-        if info.kind == "bridge":
+        if info.kind == "join":
             a, b = self.play_queue.get(info.a), self.play_queue.get(info.b)
             out.in_bridge = True
             out.title = " + ".join(e.title for e in (a, b) if e is not None)
@@ -693,17 +658,15 @@ class Player:
             out.entry = e
             out.title = e.title if e else seg.label
             out.subtitle = e.credit if e else ""
-            mixing = self.play_queue.get(self._mix_now[0]) if self._mix_now else None
-            later = [j for j in range(idx + 1, len(self._info)) if self._info[j].kind == "song"]
-            if later and self._info[later[0]].forced:
-                mixing = self.play_queue.get(self._info[later[0]].uid)
+            mixing = sch.mixing_into(idx)
             if mixing is not None:
                 out.subtitle = f"Mixing into {mixing.title} at the next bar…"
         return out
 
     # ------------------------------------------------------------------ transitions
     def _last_song_uid(self) -> int | None:
-        return self._info[-1].uid if self._info and self._info[-1].kind == "song" else (
+        slots = self.scheduler.slots
+        return slots[-1].uid if slots and slots[-1].kind == "song" else (
             self.current.uid if self.current else None)
 
     def up_next(self) -> QueueEntry | None:
@@ -716,208 +679,22 @@ class Player:
 
     def _revalidate(self) -> None:
         """Drop transitions that no longer match the queue, then ask for the right one."""
-        if not self._info or self.state not in ("playing", "paused"):
+        if not self.scheduler.slots or self.state not in ("playing", "paused"):
             return
-        self._drop_stale()
-        self._request_plan()
-
-    def _drop_stale(self) -> None:
-        """Undo applied joins whose target is no longer what comes next (if not yet started)."""
-        segs = self.timeline.segments
-        head = self.render_head + self._safety()
-        for i, j in self._joins():
-            if self._info[j].forced or segs[i + 1].start <= head:
-                continue
-            nxt = self._next_after(self._info[i].uid)
-            if nxt is None or nxt.uid != self._info[j].uid:
-                self._undo_after(i)
-                return
-
-    def _joins(self) -> list[tuple[int, int]]:
-        """(source, target) indices of consecutive song segments on the timeline."""
-        songs = [i for i, inf in enumerate(self._info) if inf.kind == "song"]
-        return list(zip(songs, songs[1:]))
-
-    def _undo_after(self, k: int) -> None:
-        """Remove everything after song segment ``k`` and re-open it to its end."""
-        info = self._info[k]
-        with self.timeline.lock:
-            self.timeline.truncate(k + 1)
-            if info.open_segment is not None:
-                self.timeline.splice([info.open_segment])
-        del self._info[k + 1:]
-        self._generation += 1
-        self._inflight = None
-        self._emit("timeline")
-
-    def _next_join(self) -> tuple[QueueEntry, Segment, QueueEntry | None] | None:
-        """The analysed song ending the timeline, its segment, and the song to join it to."""
-        if not self._info or self._info[-1].kind != "song":
-            return None
-        src = self.play_queue.get(self._info[-1].uid)
-        if src is None or src.song is None:
-            return None
-        target = (self.play_queue.get(self._mix_now[0]) if self._mix_now is not None
-                  else self._next_after(src.uid))
-        return src, self.timeline.segments[-1], target
-
-    def _request_plan(self) -> None:
-        """Ask the background worker for the join after the last song on the timeline."""
-        if self._info and self._song_index_for(self._current_index()) != len(self._info) - 1:
-            return  # one join ahead is enough: the next is planned once that song plays
-        join = self._next_join()
-        if join is None:
-            return
-        src, seg, target = join
-        if target is None:
-            return
-        if self._mix_now is None and self._adding and self.play_queue.wraps(src, target):
-            return  # songs being added may come next: wait for them (or the fallback)
-        if seg.to_bar < src.song.n_bars:
-            return  # already joined (a cut song is followed by its bridge)
-        if target.song is None:
-            if target.status == "waiting":
-                self._analyse(target, priority=10)
-            return
-        key = (self._generation, src.uid, target.uid)
-        if self._inflight == key or self._failed_key == key:
-            return
-        self._inflight = key
-        exit_bars = self._exit_window(seg, src.song)
-        settings = self._mix_settings()
-        composer_name = TRANSITIONS.get(self.settings.transition, "rule")
-        a, b, sr, gen = src.song, target.song, self.sample_rate, self._generation
-        seed = self.transitions_done
-        from_bar = seg.from_bar
-        min_exit = from_bar + 1 if self._mix_now else min(from_bar + MIN_PLAY_BARS, a.n_bars)
-
-        def job() -> Transition:
-            composer = None if composer_name == "crossfade" else self._composer(composer_name)
-            plan = plan_mix(a, b, settings, exit_bars=exit_bars, min_exit_bar=min_exit)
-            return _build(a, b, from_bar, plan, composer, sr, seed, src.uid, target.uid, gen)
-
-        self.run_background(job, self._planned, 10)
-
-    def _exit_window(self, seg: Segment, song: Song) -> range | None:
-        """Exit bars still far enough ahead; ``None`` (free choice) when all of them are."""
-        extra = self._join_lead_bars()
-        if self._mix_now is not None:
-            bar = max(self._first_future_bar(seg, song, lead_s=0.25) + extra, self._mix_now[1])
-            bar = min(bar, song.n_bars)
-            return range(bar, bar + 1)
-        first = min(self._first_future_bar(seg, song, lead_s=2.0) + extra, song.n_bars)
-        free_from = int(np.ceil(0.7 * song.n_bars)) if not self.settings.full_songs else \
-            song.n_bars
-        return None if first <= free_from else range(first, song.n_bars + 1)
-
-    def _join_lead_bars(self) -> int:
-        """Bars before the exit bar that the join already uses (a crossfade starts early)."""
-        return CROSSFADE_BARS if self.settings.transition == "crossfade" else 0
-
-    def _first_future_bar(self, seg: Segment, song: Song, lead_s: float) -> int:
-        """First bar of ``seg`` starting at least ``lead_s`` of audio after the render head."""
-        limit = self.render_head + self._safety() + int(lead_s * self.sample_rate)
-        rel = limit - seg.start
-        k = int(np.searchsorted(seg.bar_samples, rel, side="left"))
-        return int(np.clip(seg.from_bar + max(k, 1), 1, song.n_bars))
-
-    def _mix_settings(self) -> MixSettings:
-        return MixSettings(method=self.settings.method, full_songs=self.settings.full_songs,
-                           seed=self.transitions_done)
-
-    def _composer(self, name: str) -> BridgeComposer:
-        """The composer called ``name``, built once; the model loads here, off the UI thread."""
-        comp = self._composers.get(name)
-        if comp is None:
-            notes: list[str] = []
-            if name == "unet" and self.model_process:
-                comp = process_composer(name, notice=notes.append)
-            else:
-                comp = make_composer(name, notice=notes.append)
-            self._composers[name] = comp
-            if notes:
-                self._pending_notes.extend(notes)
-        return comp
-
-    def _planned(self, result: Transition | None, error: BaseException | None) -> None:
-        for n in self._pending_notes:
-            self._say(n.removeprefix("smootify: "))
-        self._pending_notes.clear()
-        if error is not None:
-            log.warning("planning failed: %s", _one_line(error))
-            self._failed_key, self._inflight = self._inflight, None
-            return
-        if result.generation != self._generation or self._closed:
-            return  # stale: the queue or the settings changed meanwhile
-        self._inflight = None
-        if not self._apply(result):
-            # The exit bar slipped into the past while planning: plan again closer in.
-            self._request_plan()
-
-    def _apply(self, tr: Transition) -> bool:
-        """Splice a prebuilt transition onto the timeline if its exit is still ahead."""
-        if not self._info or self._info[-1].kind != "song" or self._info[-1].uid != tr.source:
-            return False
-        tl = self.timeline
-        with tl.lock:
-            last = tl.segments[-1]
-            cut, bridge_seg, song_seg = tr.segments
-            exit_sample = last.start + cut.length
-            if exit_sample <= self.render_head + self._safety() // 2 or \
-                    cut.from_bar != last.from_bar:
-                return False
-            open_seg = self._info[-1].open_segment
-            tl.splice([s for s in (cut, bridge_seg, song_seg) if s is not None])
-        self._info[-1].open_segment = open_seg
-        if bridge_seg is not None:
-            self._info.append(_SegInfo("bridge", a=tr.source, b=tr.target))
-        self._info.append(_SegInfo("song", tr.target, open_segment=song_seg,
-                                   forced=self._mix_now is not None))
-        self._mix_now = None
-        self.transitions_done += 1
-        self._emit("timeline")
-        self._emit("planned", tr)
-        return True
-
-    def _fallback_now(self) -> None:
-        """Late: join on the spot with the rule composer so the music never stops."""
-        join = self._next_join()
-        if join is None:
-            return
-        src, seg, target = join
-        if target is None:
-            return  # the end of the queue (repeat is off)
-        if target.song is None:
-            # Not analysed in time: join to the first song that is, rather than stop.
-            target = next((e for e in self.queue if e.song is not None), None)
-            if target is None:
-                return
-        a, b = src.song, target.song
-        first = min(self._first_future_bar(seg, a, lead_s=0.0) + self._join_lead_bars(),
-                    a.n_bars)
-        plan = plan_mix(a, b, self._mix_settings(), exit_bars=range(first, first + 1))
-        composer = {"cut": make_composer("none"), "crossfade": None}.get(
-            self.settings.transition, RuleComposer())
-        tr = _build(a, b, seg.from_bar, plan, composer, self.sample_rate, self.transitions_done,
-                    src.uid, target.uid, self._generation, fallback=True)
-        if self._apply(tr):
-            self.fallbacks += 1
-            self._generation += 1  # whatever the worker is still computing is now stale
-            self._inflight = None
-            log.info("transition was late: rule bridge composed on the spot")
+        self.scheduler.revalidate()
 
     # ------------------------------------------------------------------ clock
     def poll(self) -> None:
         """Follow the play position: current song, end of queue, late transitions."""
-        if self.sink is None or not self._info:
+        sch = self.scheduler
+        if self.sink is None or not sch.slots:
             return
         err = getattr(self.sink, "error", None)
         if err:
             self.sink.error = None
             self._say(f"Audio error: {err}")
-        idx = self._current_index()
-        song_idx = self._song_index_for(idx)
-        info = self._info[song_idx]
+        idx = sch.current_index()
+        info = sch.slots[sch.song_index_for(idx)]
         entry = self.play_queue.get(info.uid) if info.kind == "song" else None
         if entry is not None and entry is not self.current:
             self.current = entry
@@ -926,7 +703,7 @@ class Player:
             self._revalidate()
         if self.state != "playing":
             return
-        self._trim_past(idx)
+        sch.trim_past(idx)
         segs = self.timeline.segments
         last = segs[-1]
         if self.position >= last.end:
@@ -935,57 +712,7 @@ class Player:
             self._set_state("stopped")
             self._emit("ended")
             return
-        if self._info[-1].kind == "song" and last.to_bar >= (last.song.n_bars if last.song
-                                                             else 0):
-            remaining = last.end - self.render_head
-            bar_len = int(np.max(np.diff(last.bar_samples))) if len(last.bar_samples) > 1 \
-                else self.sample_rate
-            extra = self._join_lead_bars()
-            late = remaining < (1 + extra) * bar_len + 2 * self._safety()
-            if self._mix_now is not None:
-                exit_sample = self.timeline.bar_sample(last, self._mix_now[1] - extra)
-                late = late or exit_sample - self.render_head < 2 * self._safety()
-            if late:
-                self._fallback_now()
-            else:
-                self._request_plan()
-
-    def _trim_past(self, idx: int, keep_s: float = 30.0) -> None:
-        """Forget segments that ended long ago, so an endless session stays small."""
-        segs = self.timeline.segments
-        limit = self.position - int(keep_s * self.sample_rate)
-        k = 0
-        while k < idx - 2 and segs[k].end < limit:
-            k += 1
-        if k:
-            self.timeline.forget_before(k)
-            del self._info[:k]
-
-    def _mix_into(self, entry: QueueEntry) -> None:
-        """"Mix now": leave what is playing at the next bar far enough ahead, into ``entry``."""
-        idx = self._song_index_for(self._current_index())
-        # Drop joins that have not started; keep the song (or bridge) that is sounding.
-        segs = self.timeline.segments
-        head = self.render_head + self._safety()
-        keep = idx
-        while keep + 1 < len(self._info) and segs[keep + 1].start <= head:
-            keep += 1
-        keep = self._song_index_for(keep)
-        if keep < len(self._info) - 1:
-            self._undo_after(keep)
-        seg = self.timeline.segments[keep]
-        src = self.play_queue.get(self._info[keep].uid)
-        self._generation += 1
-        self._inflight = None
-        if src is None or src.song is None:
-            return
-        bar = min(self._first_future_bar(seg, src.song, lead_s=0.6) + self._join_lead_bars(),
-                  src.song.n_bars)
-        self._mix_now = (entry.uid, bar)
-        if entry.song is None and entry.status == "waiting":
-            self._analyse(entry, priority=10)
-        self._emit("mixing", entry)
-        self._request_plan()
+        sch.tick()
 
     # ------------------------------------------------------------------ settings
     def apply_settings(self, settings: PlayerSettings) -> None:
@@ -996,14 +723,8 @@ class Player:
             self._reload_soundfont()
         if (settings.transition, settings.method, settings.full_songs, settings.repeat) != \
                 (old.transition, old.method, old.full_songs, old.repeat):
-            self._generation += 1
-            self._inflight = None
             # Undo the planned join that has not started so it is made with the new settings.
-            joins = self._joins()
-            if joins and not self._info[joins[-1][1]].forced:
-                i = joins[-1][0]
-                if self.timeline.segments[i + 1].start > self.render_head + self._safety():
-                    self._undo_after(i)
+            self.scheduler.settings_changed()
             self._revalidate()
 
     def _reload_soundfont(self) -> None:
@@ -1077,9 +798,10 @@ class Player:
         """Queue paths, current row and seconds into the current song, for saving."""
         row = self.play_queue.row_of(self.current)
         seconds = 0.0
-        if self._info and self.current is not None:
-            i = self._song_index_for(self._current_index())
-            if 0 <= i < len(self._info) and self._info[i].uid == self.current.uid:
+        sch = self.scheduler
+        if sch.slots and self.current is not None:
+            i = sch.song_index_for(sch.current_index())
+            if 0 <= i < len(sch.slots) and sch.slots[i].uid == self.current.uid:
                 seg = self.timeline.segments[i]
                 song = seg.song
                 offset = song.bar_time(seg.from_bar) if song else 0.0
@@ -1099,27 +821,12 @@ class Player:
         if self.engine is not None:
             self.engine.close()
         self.sink = self.engine = None
-        for comp in list(self._composers.values()):
-            if isinstance(comp, ProcessComposer):
-                comp.close()
-        self._composers.clear()
+        self.scheduler.closed = True
+        self.composers.close()
 
 
 _COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "crossfade",
                    "none": "cut"}
-
-
-def _build(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeComposer | None,
-           sr: int, seed: int, source: int, target: int, generation: int,
-           fallback: bool = False) -> Transition:
-    """Prebuild the segments of a join at offset 0: A to its exit, the join, B from its entry.
-
-    The join is the composed bridge, or with ``composer`` None the timeline's beat-matched
-    crossfade of A's last bars under B's first (as ``smootify mix --bridge crossfade``).
-    """
-    join = add_join(Timeline(sr), a, b, plan, composer, from_bar, seed=seed)
-    return Transition(source, target, plan, join.bridge, list(join.segments), generation,
-                      fallback)
 
 
 _NOTE_CACHE: dict[tuple, list[RollNote]] = {}

@@ -243,8 +243,8 @@ def test_ai_bridge_never_loads_torch_on_the_ui_thread(make_app, songs, qtbot):
     app = make_app("--new-instance", *map(str, songs[:2]), settings={"transition": "ai"},
                    speed=4)
     p, w = app.player, app.window
-    qtbot.waitUntil(lambda: "unet" in p._composers, timeout=WAIT * 2)
-    comp = p._composers["unet"]
+    qtbot.waitUntil(lambda: p.composers.built("unet") is not None, timeout=WAIT * 2)
+    comp = p.composers.built("unet")
     from smootify_player.player import ProcessComposer
 
     if isinstance(comp, ProcessComposer):  # trained weights are present
