@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..music.timeline import BEND, CC, CHANNELS_PER_BLOCK, NOTE_OFF, NOTE_ON, PROGRAM, Timeline
-from .synth import Synth, find_soundfont
+from .synth import Synth, open_synth
 
 __all__ = ["Engine"]
 
@@ -34,8 +34,8 @@ class Engine:
                  synth: Synth | None = None, notice=print, offline: bool = False):
         self.timeline = timeline
         self.sample_rate = timeline.sample_rate
-        self.synth = synth or Synth(find_soundfont(soundfont, notice), self.sample_rate,
-                                    timeline.n_channels, offline=offline)
+        self.synth = synth or open_synth(soundfont, notice, sample_rate=self.sample_rate,
+                                         n_channels=timeline.n_channels, offline=offline)
         self.volume = 1.0
         self.position = 0
         self._lock = threading.RLock()

@@ -94,13 +94,16 @@ def write_midi(timeline: Timeline, path: str | Path, ticks_per_beat: int = 480,
         end_tick = int(round(seg.end / sr * ticks_per_s))
         chan_map = _fold_channels(seg.events["chan"])
         msgs: list[tuple[int, int, mido.Message]] = []
+        last_on: dict[tuple[int, int], int] = {}
         for ev in seg.events:
             tick = int(round((seg.start + int(ev["sample"])) / sr * ticks_per_s))
             kind, ch, a, b = int(ev["kind"]), chan_map[int(ev["chan"])], int(ev["a"]), int(ev["b"])
             if kind == NOTE_ON:
+                last_on[(ch, a)] = tick
                 msg = mido.Message("note_on", channel=ch, note=a, velocity=b)
             elif kind == NOTE_OFF:
-                tick = min(tick, end_tick - 1)
+                # Never before its note-on: a note shorter than a tick lasts one tick.
+                tick = max(min(tick, end_tick - 1), last_on.get((ch, a), -1) + 1)
                 msg = mido.Message("note_off", channel=ch, note=a, velocity=0)
             elif kind == CC:
                 msg = mido.Message("control_change", channel=ch, control=a, value=b)

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..data import data_path
 
-__all__ = ["SynthError", "Synth", "find_soundfont", "shipped_soundfont", "fallback_soundfont"]
+__all__ = ["SynthError", "Synth", "find_soundfont", "open_synth", "is_soundfont",
+           "shipped_soundfont", "fallback_soundfont"]
 
 
 
@@ -39,21 +40,52 @@ def fallback_soundfont() -> Path | None:
     return deb if deb.is_file() else None
 
 
+def is_soundfont(path: str | Path) -> bool:
+    """True when ``path`` is a regular file that starts like a SoundFont (RIFF ... sfbk)."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            return False
+        with p.open("rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return head[:4] == b"RIFF" and head[8:12] == b"sfbk"
+
+
 def find_soundfont(path: str | Path | None = None,
                    notice: Callable[[str], None] = print) -> Path:
     """Resolve the soundfont to use: ``path``, else the shipped one, else the fallback.
 
-    A requested or shipped soundfont that is missing is explained through ``notice``
-    together with the fallback used.
+    A requested soundfont that is missing or is not a SoundFont (a MIDI file chosen by
+    mistake, random bytes) is explained through ``notice`` together with what is used
+    instead: the shipped soundfont, else the fallback.
     """
     wanted = Path(path) if path else Path(os.environ.get("SMOOTIFY_SOUNDFONT", shipped_soundfont()))
-    if wanted.is_file() and wanted.stat().st_size > 0:
+    if is_soundfont(wanted):
         return wanted
-    fb = fallback_soundfont()
-    if fb is None:
-        raise SynthError(f"soundfont {wanted} not found and no fallback soundfont is installed")
-    notice(f"smootify: soundfont {wanted} not found; using {fb.name} instead")
-    return fb
+    why = "not found" if not wanted.exists() else "is not a SoundFont"
+    for other in (shipped_soundfont(), fallback_soundfont()):
+        if other is not None and other != wanted and is_soundfont(other):
+            notice(f"smootify: soundfont {wanted.name} {why}; using {other.name} instead")
+            return other
+    raise SynthError(f"soundfont {wanted} {why} and no fallback soundfont is installed")
+
+
+def open_synth(soundfont: str | Path | None = None, notice: Callable[[str], None] = print,
+               **kwargs) -> Synth:
+    """A :class:`Synth` on the soundfont :func:`find_soundfont` picks; one FluidSynth refuses
+    (damaged inside) is replaced by the shipped soundfont, then the fallback, with a notice.
+    """
+    first = find_soundfont(soundfont, notice)
+    try:
+        return Synth(first, **kwargs)
+    except SynthError as exc:
+        for other in (shipped_soundfont(), fallback_soundfont()):
+            if other is not None and other != first and is_soundfont(other):
+                notice(f"smootify: {exc}; using {other.name} instead")
+                return Synth(other, **kwargs)
+        raise
 
 
 class Synth:

@@ -7,7 +7,23 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-__all__ = ["STEPS_PER_BAR", "GAP_BARS", "N_TRACKS", "ModelConfig", "build_input", "in_channels"]
+__all__ = ["STEPS_PER_BAR", "GAP_BARS", "N_TRACKS", "ModelConfig", "build_input", "in_channels",
+           "DIGEST_KEY", "tensor_digest"]
+
+#: Metadata key of the weights file's tensor checksum.
+DIGEST_KEY = "tensors_sha256"
+
+
+def tensor_digest(params: dict[str, np.ndarray]) -> str:
+    """SHA-256 over every tensor's name, dtype, shape and bytes, in name order."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in sorted(params):
+        a = np.ascontiguousarray(params[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
 
 STEPS_PER_BAR = 16
 GAP_BARS = 2

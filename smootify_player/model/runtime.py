@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import N_TRACKS, ModelConfig, in_channels
+from .config import DIGEST_KEY, N_TRACKS, ModelConfig, in_channels, tensor_digest
 
-__all__ = ["NumpyUNet", "load_runtime"]
+__all__ = ["NumpyUNet", "load_runtime", "verify_digest"]
 
 _BN_EPS = 1e-5
 _SLOPE = 0.2
@@ -135,6 +135,17 @@ class NumpyUNet:
             return np.stack([self._one(xi) for xi in x]).astype(np.float32)
 
 
+def verify_digest(meta: dict[str, str], params: dict[str, np.ndarray]) -> None:
+    """Raise ``ValueError`` when the tensors do not match the file's checksum.
+
+    Damage inside the tensor data leaves a file that loads but composes nonsense (or
+    nothing); the checksum catches it. Files written before checksums pass unchecked.
+    """
+    want = meta.get(DIGEST_KEY)
+    if want and tensor_digest(params) != want:
+        raise ValueError("tensor checksum mismatch (the file is damaged)")
+
+
 def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
     """Load weights written by :func:`~.unet.save_model` for numpy inference.
 
@@ -154,6 +165,7 @@ def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
         with safe_open(str(path), framework="numpy") as f:
             meta = dict(f.metadata() or {})
             params = {k: f.get_tensor(k) for k in f.keys()}
+        verify_digest(meta, params)
         return NumpyUNet(ModelConfig.from_json(meta["config"]), params), meta
     except Exception as exc:  # noqa: BLE001 - re-raised as one clear error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -7,7 +7,17 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .config import GAP_BARS, N_TRACKS, STEPS_PER_BAR, ModelConfig, build_input, in_channels
+from .config import (
+    DIGEST_KEY,
+    GAP_BARS,
+    N_TRACKS,
+    STEPS_PER_BAR,
+    ModelConfig,
+    build_input,
+    in_channels,
+    tensor_digest,
+)
+from .runtime import verify_digest as _verify
 
 __all__ = [
     "STEPS_PER_BAR",
@@ -108,7 +118,8 @@ def save_model(model: BridgeUNet, path: str | Path, extra: dict[str, str] | None
     from safetensors.torch import save_file
 
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    meta = {"config": model.cfg.to_json(), "format": "smootify-bridge-unet-1"}
+    meta = {"config": model.cfg.to_json(), "format": "smootify-bridge-unet-1",
+            DIGEST_KEY: tensor_digest({k: v.numpy() for k, v in state.items()})}
     meta.update(extra or {})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     save_file(state, str(path), metadata=meta)
@@ -136,6 +147,7 @@ def load_model(path: str | Path) -> tuple[BridgeUNet, dict[str, str]]:
         with safe_open(str(path), framework="pt") as f:
             meta = dict(f.metadata() or {})
             state = {k: f.get_tensor(k) for k in f.keys()}
+        _verify(meta, {k: v.numpy() for k, v in state.items()})
         cfg = ModelConfig.from_json(meta["config"])
         model = BridgeUNet(cfg)
         model.load_state_dict(state, strict=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import stat
 import threading
 import warnings
 from collections import OrderedDict
@@ -17,6 +18,7 @@ from ._midi import pretty_midi
 from .families import FAMILIES, N_FAMILIES, family_of
 from .features import STEPS_PER_BAR, BarFeatures, bar_features
 from .key import Key, estimate_key
+from .smf import repair_smf
 
 __all__ = ["Song", "SongError", "TempoMap", "Voice", "MAX_BARS", "STATE_CCS", "clear_cache"]
 
@@ -137,6 +139,8 @@ class Song:
         self.midi = midi
         self.digest = digest
         self.credit = credit
+        #: What a lenient reading repaired (empty for a clean file), one short note each.
+        self.repairs: list[str] = []
         self.tempo_map = TempoMap(midi.resolution, midi._tick_scales)
         self._analyse()
 
@@ -152,12 +156,18 @@ class Song:
         """
         path = Path(path)
         try:
-            if path.is_dir():
+            st = path.stat()  # follows links: a link to /dev/zero is judged by its target
+            if stat.S_ISDIR(st.st_mode):
                 raise SongError(f"{path.name}: is a folder, not a MIDI file")
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise SongError(f"{path.name}: file too large ({size // 1024 // 1024} MB)")
-            data = path.read_bytes()
+            if not stat.S_ISREG(st.st_mode):
+                raise SongError(f"{path.name}: not a regular file (a device, pipe or socket)")
+            if st.st_size > MAX_FILE_BYTES:
+                raise SongError(f"{path.name}: file too large ({st.st_size // 1024 // 1024} MB)")
+            with path.open("rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)  # the file may grow after stat
+            if len(data) > MAX_FILE_BYTES:
+                raise SongError(f"{path.name}: file too large (over "
+                                f"{MAX_FILE_BYTES // 1024 // 1024} MB)")
         except OSError as exc:
             raise SongError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
         digest = hashlib.sha1(data).hexdigest()
@@ -184,15 +194,21 @@ class Song:
             raise SongError(f"{name}: empty file")
         if data[:4] != b"MThd":
             raise SongError(f"{name}: not a MIDI file (no MThd header)")
+        repairs: list[str] = []
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                mf = mido.MidiFile(file=io.BytesIO(data), clip=True)
+                try:
+                    mf = mido.MidiFile(file=io.BytesIO(data), clip=True)
+                except Exception:  # noqa: BLE001 - strict reading failed: try the lenient way
+                    fixed, repairs = repair_smf(data)
+                    mf = mido.MidiFile(file=io.BytesIO(fixed), clip=True)
                 credit = _credit(mf)
                 if mf.type == 2:
                     raise SongError(f"{name}: MIDI type 2 (independent sequences) is not supported")
                 if len(mf.tracks) > 2000:
                     raise SongError(f"{name}: too many tracks ({len(mf.tracks)})")
+                _check_tempi(mf, name)
                 midi = pretty_midi.PrettyMIDI(mido_object=mf)
         except SongError:
             raise
@@ -201,6 +217,7 @@ class Song:
         if midi.resolution <= 0:
             raise SongError(f"{name}: SMPTE timing is not supported")
         song = cls(path, midi, digest or hashlib.sha1(data).hexdigest(), credit)
+        song.repairs = repairs
         return song
 
     # ----------------------------------------------------------------- analysis
@@ -477,6 +494,22 @@ def _bar_ticks(midi: pretty_midi.PrettyMIDI, tmap: TempoMap, end_tick: float) ->
         if stop is None:
             ticks.append(t)
     return np.array(ticks[: MAX_BARS + 2], dtype=np.float64)
+
+
+#: Tempi a MIDI file may set, in BPM; outside them the file is refused with one line.
+MIN_BPM, MAX_BPM = 1.0, 1000.0
+
+
+def _check_tempi(mf: mido.MidiFile, name: str) -> None:
+    """Refuse a set_tempo of 0 (an instant) or outside [MIN_BPM, MAX_BPM]."""
+    for track in mf.tracks:
+        for msg in track:
+            if msg.is_meta and msg.type == "set_tempo":
+                if msg.tempo <= 0:
+                    raise SongError(f"{name}: illegal tempo (0 microseconds a beat)")
+                bpm = 60e6 / msg.tempo
+                if not MIN_BPM <= bpm <= MAX_BPM:
+                    raise SongError(f"{name}: illegal tempo ({bpm:.4g} BPM)")
 
 
 def _sorted_rows(rows: list[tuple], width: int) -> np.ndarray:

@@ -152,6 +152,26 @@ def test_missing_soundfont_falls_back_with_notice(tmp_path):
     assert path.is_file() and len(notes) == 1 and "missing.sf2" in notes[0]
 
 
+@pytest.mark.parametrize("content", ["midi", "random", "fake header"])
+def test_a_file_that_is_no_soundfont_falls_back_with_notice(tmp_path, content):
+    from smootify_player.audio.synth import open_synth
+
+    bad = tmp_path / "chosen.sf2"
+    if content == "midi":
+        write_song(bad, bars=2)
+    elif content == "random":
+        bad.write_bytes(np.random.default_rng(0).integers(0, 256, 5000, np.uint8).tobytes())
+    else:  # looks like a SoundFont to a quick check, FluidSynth refuses it
+        bad.write_bytes(b"RIFF\x00\x10\x00\x00sfbk" + b"\x00" * 4096)
+    notes: list[str] = []
+    synth = open_synth(bad, notes.append, sample_rate=SR, n_channels=16)
+    try:
+        assert synth.soundfont != bad and synth.soundfont.is_file()
+        assert len(notes) == 1 and "chosen.sf2" in notes[0] and "\n" not in notes[0]
+    finally:
+        synth.close()
+
+
 def test_crossfade_renders_gaplessly_with_both_songs(tmp_path, synth_font):
     a = Song.load(write_song(tmp_path / "a.mid", bars=8, tempo=120, seed=1))
     b = Song.load(write_song(tmp_path / "b.mid", bars=8, tempo=96, tonic=7, seed=2))
@@ -164,3 +184,36 @@ def test_crossfade_renders_gaplessly_with_both_songs(tmp_path, synth_font):
     assert _longest_quiet_ms(db) <= 100
     mid = audio[xf.start + xf.length // 3: xf.start + 2 * xf.length // 3]
     assert np.sqrt((mid ** 2).mean()) > 0.01  # both halves of the fade sound in the middle
+
+
+def test_midi_export_never_ends_a_note_before_it_starts(tmp_path):
+    """Notes shorter than one tick keep their note-off after their note-on in a .mid."""
+    from smootify_player.music.timeline import NOTE_OFF, NOTE_ON
+
+    song = Song.load(write_song(tmp_path / "a.mid", bars=4))
+    tl = Timeline(22050)
+    seg = tl.add_song(song, 0, song.n_bars)
+    ev = seg.events
+    # Every note lasts one sample: far under a tick of the exported file.
+    on_at: dict[tuple[int, int], int] = {}
+    for i in range(len(ev)):
+        key = (int(ev["chan"][i]), int(ev["a"][i]))
+        if ev["kind"][i] == NOTE_ON:
+            on_at[key] = int(ev["sample"][i])
+        elif ev["kind"][i] == NOTE_OFF and key in on_at:
+            ev["sample"][i] = on_at.pop(key) + 1
+    seg.events = ev[np.lexsort((ev["kind"], ev["sample"]))]
+    write_midi(tl, tmp_path / "out.mid")
+    n_on = 0
+    for track in mido.MidiFile(tmp_path / "out.mid").tracks:
+        t, sounding = 0, {}
+        for msg in track:
+            t += msg.time
+            if msg.type == "note_on" and msg.velocity:
+                sounding[(msg.channel, msg.note)] = t
+                n_on += 1
+            elif msg.type in ("note_off", "note_on"):
+                assert (msg.channel, msg.note) in sounding, "note-off before its note-on"
+                assert t > sounding.pop((msg.channel, msg.note))
+        assert not sounding
+    assert n_on == int((ev["kind"] == NOTE_ON).sum()) > 50

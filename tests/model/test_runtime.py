@@ -96,3 +96,19 @@ def test_composing_a_model_bridge_never_imports_torch(tmp_path):
                          timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().endswith("ok")
+
+
+def test_damaged_tensor_data_is_caught_and_the_player_falls_back(tmp_path):
+    from smootify_player.music.bridge import RuleComposer, make_composer
+
+    data = bytearray((REPO / "weights" / "bridge_unet.safetensors").read_bytes())
+    rng = np.random.default_rng(3)
+    at = len(data) - 200_000  # inside the tensor data; the JSON header stays intact
+    data[at:at + 4096] = rng.integers(0, 256, 4096, dtype=np.uint8).tobytes()
+    bad = tmp_path / "damaged.safetensors"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="checksum"):
+        load_runtime(bad)
+    notes: list[str] = []
+    assert isinstance(make_composer("unet", bad, notice=notes.append), RuleComposer)
+    assert len(notes) == 1 and "checksum" in notes[0]
