@@ -135,6 +135,17 @@ class Engine:
             for ev in seg.events[:self._ev]:
                 self._apply(ev, base, notes=False)
 
+    def replace_synth(self, synth: Synth) -> Synth:
+        """Play through ``synth`` from now on (another soundfont); returns the old one to close.
+
+        Waits for the block being rendered, then replays the programs and controllers in
+        effect at the current position on the new synth.
+        """
+        with self._lock:
+            old, self.synth = self.synth, synth
+            self.seek(self.position)
+        return old
+
     @property
     def finished(self) -> bool:
         """True once the position is past the end of the timeline."""

@@ -1,19 +1,17 @@
-"""The live, Qt-free player: the :class:`Player` facade and the parts it is made of."""
+"""The live, Qt-free player: the :class:`Player` facade and the parts it is made of.
+
+- ``facade.py``: :class:`Player`, transport, ``poll``, settings, snapshot, wiring
+- ``queue.py``: :class:`PlayQueue`, the queue and what plays next
+- ``schedule.py``: :class:`TransitionScheduler`, when each join is planned, built, applied
+- ``output.py``: :class:`AudioOutput`, the engine and the live sink
+- ``view.py``: now-playing and piano-roll data
+- ``files.py``: M3U/M3U8 playlists, path expansion, labels
+- ``settings.py``: :class:`PlayerSettings`
+"""
 
 from __future__ import annotations
 
-from .facade import (
-    TRANSITIONS,
-    Composers,
-    NowPlaying,
-    PlannedJoin,
-    Player,
-    PlayerSettings,
-    ProcessComposer,
-    QueueEntry,
-    RollNote,
-    process_composer,
-)
+from .facade import Composers, Player, ProcessComposer, process_composer
 from .files import (
     MIDI_SUFFIXES,
     PLAYLIST_SUFFIXES,
@@ -25,8 +23,11 @@ from .files import (
     read_playlist,
     write_m3u8,
 )
-from .queue import PlayQueue
-from .schedule import TransitionScheduler
+from .output import AudioOutput
+from .queue import PlayQueue, QueueEntry
+from .schedule import PlannedJoin, TransitionScheduler
+from .settings import TRANSITIONS, PlayerSettings
+from .view import NowPlaying, RollNote
 
 __all__ = [
     "TRANSITIONS",
@@ -38,9 +39,10 @@ __all__ = [
     "RollNote",
     "PlannedJoin",
     "Composers",
+    "Player",
     "PlayQueue",
     "TransitionScheduler",
-    "Player",
+    "AudioOutput",
     "ProcessComposer",
     "process_composer",
     "expand_paths",

@@ -5,40 +5,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..music.bridge import (
-    STEPS_PER_BAR,
-    Bridge,
-    BridgeComposer,
-    BridgeContext,
-    RuleComposer,
-    make_composer,
-)
-from ..music.families import N_FAMILIES
+from ..errors import one_line
+from ..music.bridge import Bridge, BridgeComposer, BridgeContext, RuleComposer, make_composer
 from ..music.song import Song, SongError
-from ..music.timeline import Segment, Timeline, ramp_step_times
+from ..music.timeline import Timeline
 from .files import Expanded, Label, expand
+from .output import AudioOutput
 from .queue import PlayQueue, QueueEntry
-from .schedule import PlannedJoin, RunBackground, TransitionScheduler
-from .settings import TRANSITIONS, PlayerSettings
+from .schedule import RunBackground, TransitionScheduler
+from .settings import PlayerSettings
+from .view import NowPlaying, RollNote, now_playing, roll
 
-__all__ = [
-    "TRANSITIONS",
-    "PlayerSettings",
-    "QueueEntry",
-    "NowPlaying",
-    "RollNote",
-    "PlannedJoin",
-    "Composers",
-    "Player",
-    "ProcessComposer",
-    "process_composer",
-]
+__all__ = ["Player", "Composers", "ProcessComposer", "process_composer"]
 
 log = logging.getLogger(__name__)
 
@@ -177,32 +160,6 @@ def _close(comp: BridgeComposer) -> None:
         comp.close()
 
 
-# ----------------------------------------------------------------------------- data
-@dataclass
-class NowPlaying:
-    """What the now-playing bar shows; times in seconds within the current song's window."""
-
-    title: str = ""
-    subtitle: str = ""
-    in_bridge: bool = False
-    position: float = 0.0
-    duration: float = 0.0
-    marks: list[tuple[float, float]] = field(default_factory=list)
-    entry: QueueEntry | None = None
-    state: str = "stopped"
-
-
-@dataclass(frozen=True)
-class RollNote:
-    """One note for the piano-roll view, in timeline seconds."""
-
-    start: float
-    end: float
-    pitch: int
-    family: int
-    bridge: bool
-
-
 # ----------------------------------------------------------------------------- player
 class Player:
     """Live playback of a queue of MIDI songs, joined by composed bridges.
@@ -238,28 +195,22 @@ class Player:
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
-        self.audio_mode = audio
-        self.clock_speed = clock_speed
         self.play_queue = PlayQueue()
         self.current: QueueEntry | None = None
         self.state = "stopped"  # stopped | loading | playing | paused
-        self.volume = 0.8
         self.listeners: list[Callable[[str, Any], None]] = []
         self.timeline = Timeline(sample_rate)
-        self.engine = None
-        self.sink = None
-        self.audio_error: str | None = None
+        self.output = AudioOutput(self.timeline, run_background, self._say, self._audio_ready,
+                                  audio, clock_speed)
         self.composers = Composers(model_process)
         self.scheduler = TransitionScheduler(
             self.timeline, self.play_queue, lambda: self.settings, run_background,
-            self.composers.get, position=lambda: self.position,
-            render_head=lambda: self.render_head, speed=lambda: self.speed,
+            self.composers.get, position=lambda: self.output.position,
+            render_head=lambda: self.output.render_head, speed=lambda: self.output.speed,
             analyse=lambda e: self._analyse(e, priority=10), adding=lambda: self._adding > 0,
             emit=self._emit, say=self._say)
         self._analysing: set[int] = set()
         self._want_play: tuple[int, float, bool] | None = None  # (uid, seconds, paused)
-        self._audio_requested = False
-        self._closed = False
         self._adding = 0  # add_checked batches still loading
 
     # ------------------------------------------------------------------ events
@@ -275,45 +226,40 @@ class Player:
     def sample_rate(self) -> int:
         return self.timeline.sample_rate
 
+    # ------------------------------------------------------------------ audio
+    @property
+    def engine(self) -> Any:
+        """The :class:`~smootify_player.audio.engine.Engine`, once audio runs."""
+        return self.output.engine
+
+    @property
+    def sink(self) -> Any:
+        """The live sink, once audio runs."""
+        return self.output.sink
+
+    @property
+    def audio_error(self) -> str | None:
+        """Why audio could not start, if it could not."""
+        return self.output.error
+
+    @property
+    def audio_name(self) -> str:
+        return self.output.name
+
     @property
     def speed(self) -> float:
-        return float(getattr(self.sink, "speed", 1.0) or 1.0)
+        return self.output.speed
 
-    # ------------------------------------------------------------------ audio
+    @property
+    def volume(self) -> float:
+        return self.output.volume
+
     def start_audio(self) -> None:
         """Load the soundfont and open the audio output in the background."""
-        if self._audio_requested:
-            return
-        self._audio_requested = True
-        notes: list[str] = []
-        soundfont = self.settings.soundfont or None
-        timeline, mode, speed = self.timeline, self.audio_mode, self.clock_speed
+        self.output.start(self.settings.soundfont or None)
 
-        def job() -> tuple[Any, Any, list[str]]:
-            from ..audio.engine import Engine
-            from ..audio.live import open_sink
-
-            engine = Engine(timeline, soundfont, notice=notes.append)
-            sink = open_sink(engine, mode, speed, notice=notes.append)
-            return engine, sink, notes
-
-        self.run_background(job, self._audio_ready, 20)
-
-    def _audio_ready(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.audio_error = _one_line(error)
-            self._say(f"Audio could not start: {self.audio_error}")
-            return
-        engine, sink, notes = result
-        if self._closed:
-            sink.close()
-            engine.close()
-            return
-        for n in notes:
-            self._say(n.removeprefix("smootify: "))
-        self.engine, self.sink = engine, sink
-        engine.volume = self.volume
-        self._emit("audio", sink.name)
+    def _audio_ready(self, name: str) -> None:
+        self._emit("audio", name)
         self._start_wanted()
 
     def _start_wanted(self) -> None:
@@ -328,10 +274,6 @@ class Player:
             _, seconds, paused = self._want_play
             self._want_play = None
             self._start_fresh(entry, seconds, paused)
-
-    @property
-    def audio_name(self) -> str:
-        return getattr(self.sink, "name", "") if self.sink else ""
 
     # ------------------------------------------------------------------ queue
     @property
@@ -508,7 +450,7 @@ class Player:
     def play(self) -> None:
         """Play (or resume); starts the queue's first playable song when nothing is loaded."""
         if self.state == "paused" and self.sink is not None:
-            self.sink.set_paused(False)
+            self.output.set_paused(False)
             self._set_state("playing")
             return
         if self.state in ("playing", "loading"):
@@ -519,7 +461,7 @@ class Player:
 
     def pause(self) -> None:
         if self.sink is not None and self.state == "playing":
-            self.sink.set_paused(True)
+            self.output.set_paused(True)
             self._set_state("paused")
 
     def toggle(self) -> None:
@@ -532,9 +474,7 @@ class Player:
             self._emit("state", state)
 
     def set_volume(self, volume: float) -> None:
-        self.volume = float(np.clip(volume, 0.0, 1.0))
-        if self.engine is not None:
-            self.engine.volume = self.volume
+        self.output.set_volume(float(np.clip(volume, 0.0, 1.0)))
 
     def play_entry(self, entry: QueueEntry, seconds: float = 0.0, paused: bool = False) -> None:
         """Play ``entry`` now: through a bridge from what is playing, else from ``seconds``.
@@ -546,7 +486,7 @@ class Player:
             return
         if self.state in ("playing", "paused") and self.timeline.segments:
             if self.state == "paused":
-                self.sink.set_paused(False)
+                self.output.set_paused(False)
                 self._set_state("playing")
             self.scheduler.mix_into(entry)
             return
@@ -568,8 +508,8 @@ class Player:
         assert song is not None and self.sink is not None
         seg = self.scheduler.start(entry)
         start = seg.start + int(np.clip(seconds, 0, max(song.duration - 1, 0)) * self.sample_rate)
-        self.sink.seek(start)
-        self.sink.set_paused(paused)
+        self.output.seek(start)
+        self.output.set_paused(paused)
         self.current = entry
         self.play_queue.follow(entry, or_top=True)
         self._set_state("paused" if paused else "playing")
@@ -603,7 +543,7 @@ class Player:
             return
         lo, hi = self.scheduler.window()
         target = int(np.clip(lo + seconds * self.sample_rate, lo, max(lo, hi - 1)))
-        self.sink.seek(target)
+        self.output.seek(target)
         self._emit("seek", target)
 
     @property
@@ -620,48 +560,17 @@ class Player:
     @property
     def position(self) -> int:
         """Timeline sample heard now."""
-        return self.sink.position if self.sink is not None else 0
+        return self.output.position
 
     @property
     def render_head(self) -> int:
         """Timeline sample the engine renders next; the timeline may change only after it."""
-        return self.engine.position if self.engine is not None else 0
+        return self.output.render_head
 
     def now_playing(self) -> NowPlaying:
-        """Title ("A + B" during a bridge), position and bridge marks of the current window."""
-        out = NowPlaying(state=self.state)
-        sch = self.scheduler
-        idx = sch.current_index()
-        if idx < 0:
-            if self.current is not None:
-                out.title, out.entry = self.current.title, self.current
-                out.subtitle = "Loading…" if self.state == "loading" else self.current.credit
-            return out
-        segs, sr = self.timeline.segments, self.sample_rate
-        info, seg = sch.slots[idx], segs[idx]
-        lo, hi = self.scheduler.window()
-        out.position = (min(self.position, hi) - lo) / sr
-        out.duration = (hi - lo) / sr
-        for j in range(max(0, idx - 2), min(len(segs), idx + 3)):
-            if sch.slots[j].kind == "join" and segs[j].end > lo and segs[j].start < hi:
-                out.marks.append(((segs[j].start - lo) / sr, (segs[j].end - lo) / sr))
-        if info.kind == "join":
-            a, b = self.play_queue.get(info.a), self.play_queue.get(info.b)
-            out.in_bridge = True
-            out.title = " + ".join(e.title for e in (a, b) if e is not None)
-            composer = seg.bridge.composer if seg.bridge else seg.kind
-            out.subtitle = "Crossfade" if seg.kind == "crossfade" else \
-                f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
-            out.entry = b
-        else:
-            e = self.play_queue.get(info.uid)
-            out.entry = e
-            out.title = e.title if e else seg.label
-            out.subtitle = e.credit if e else ""
-            mixing = sch.mixing_into(idx)
-            if mixing is not None:
-                out.subtitle = f"Mixing into {mixing.title} at the next bar…"
-        return out
+        """Title ("A + B" during a join), position and join marks of the current window."""
+        return now_playing(self.scheduler, self.play_queue, self.position, self.state,
+                           self.current)
 
     # ------------------------------------------------------------------ transitions
     def _last_song_uid(self) -> int | None:
@@ -689,9 +598,8 @@ class Player:
         sch = self.scheduler
         if self.sink is None or not sch.slots:
             return
-        err = getattr(self.sink, "error", None)
+        err = self.output.take_error()
         if err:
-            self.sink.error = None
             self._say(f"Audio error: {err}")
         idx = sch.current_index()
         info = sch.slots[sch.song_index_for(idx)]
@@ -708,7 +616,7 @@ class Player:
         last = segs[-1]
         if self.position >= last.end:
             # The queue ran out (repeat off, or nothing playable): stop at the end.
-            self.sink.set_paused(True)
+            self.output.set_paused(True)
             self._set_state("stopped")
             self._emit("ended")
             return
@@ -719,75 +627,22 @@ class Player:
         """Take new settings; planned joins are recomputed, a new soundfont reloads audio."""
         old = self.settings
         self.settings = settings
-        if settings.soundfont != old.soundfont and self.engine is not None:
-            self._reload_soundfont()
+        if settings.soundfont != old.soundfont:
+            self.output.reload_soundfont(settings.soundfont or None)
         if (settings.transition, settings.method, settings.full_songs, settings.repeat) != \
                 (old.transition, old.method, old.full_songs, old.repeat):
             # Undo the planned join that has not started so it is made with the new settings.
             self.scheduler.settings_changed()
             self._revalidate()
 
-    def _reload_soundfont(self) -> None:
-        notes: list[str] = []
-        path = self.settings.soundfont or None
-        rate = self.sample_rate
-
-        def job() -> Any:
-            from ..audio.synth import Synth, find_soundfont
-
-            return Synth(find_soundfont(path, notes.append), rate, self.timeline.n_channels)
-
-        def done(synth: Any, error: BaseException | None) -> None:
-            for n in notes:
-                self._say(n.removeprefix("smootify: "))
-            if error is not None:
-                self._say(f"Soundfont not loaded: {_one_line(error)}")
-                return
-            sink, engine = self.sink, self.engine
-            with sink.lock:
-                old = engine.synth
-                engine.synth = synth
-                engine.seek(engine.position)
-            old.close()
-            self._say(f"Soundfont: {synth.soundfont.name}")
-
-        self.run_background(job, done, 5)
-
     # ------------------------------------------------------------------ rolls
     def roll(self, t0: float, t1: float
              ) -> tuple[list[RollNote], list[tuple[float, float, str]]]:
-        """Notes sounding between timeline seconds ``t0`` and ``t1``, and the bridges there.
+        """Notes sounding between timeline seconds ``t0`` and ``t1``, and the joins there.
 
-        Bridges come as (start, end, composer name) in timeline seconds.
+        Joins come as (start, end, composer name) in timeline seconds.
         """
-        sr = self.sample_rate
-        notes: list[RollNote] = []
-        spans: list[tuple[float, float, str]] = []
-        with self.timeline.lock:
-            segs = list(self.timeline.segments)
-        for seg in segs:
-            s0, s1 = seg.start / sr, seg.end / sr
-            if s1 < t0 or s0 > t1:
-                continue
-            if seg.kind == "bridge":
-                composer = seg.bridge.composer if seg.bridge else ""
-                spans.append((s0, s1, {"unet": "AI", "rule": "rule", "none": "cut"}.get(
-                    composer, composer)))
-                notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
-                continue
-            if seg.kind == "crossfade":
-                spans.append((s0, s1, "crossfade"))
-                notes.extend(n for n in _crossfade_notes(seg, sr)
-                             if n.end >= t0 and n.start <= t1)
-                continue
-            if seg.song is None or len(seg.bar_samples) < 2:
-                continue
-            rel0, rel1 = (t0 - s0) * sr, (t1 - s0) * sr
-            b0 = max(0, int(np.searchsorted(seg.bar_samples, rel0, side="right")) - 1)
-            b1 = min(len(seg.bar_samples) - 1, int(np.searchsorted(seg.bar_samples, rel1)) + 1)
-            for k in range(b0, b1):
-                notes.extend(_song_bar_notes(seg, k, sr))
-        return notes, spans
+        return roll(self.timeline, t0, t1)
 
     def position_seconds(self) -> float:
         """Timeline seconds heard now."""
@@ -814,96 +669,10 @@ class Player:
 
     def close(self) -> None:
         """Stop the audio and release the synth."""
-        self._closed = True
-        if self.sink is not None:
-            self.sink.set_paused(True)
-            self.sink.close()
-        if self.engine is not None:
-            self.engine.close()
-        self.sink = self.engine = None
+        self.output.close()
         self.scheduler.closed = True
         self.composers.close()
 
 
-_COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "crossfade",
-                   "none": "cut"}
-
-
-_NOTE_CACHE: dict[tuple, list[RollNote]] = {}
-
-
-def _runs(active: np.ndarray, onset: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """(family, pitch, start step, end step) runs of an (steps, 5, 128) roll."""
-    out = []
-    steps = active.shape[0]
-    fams, pitches = np.nonzero(active.any(0))
-    for f, p in zip(fams, pitches):
-        col, ons = active[:, f, p], onset[:, f, p]
-        s = None
-        for t in range(steps):
-            if col[t] and (s is None or ons[t]):
-                if s is not None:
-                    out.append((int(f), int(p), s, t))
-                s = t
-            elif not col[t] and s is not None:
-                out.append((int(f), int(p), s, t))
-                s = None
-        if s is not None:
-            out.append((int(f), int(p), s, steps))
-    return out
-
-
-def _song_bar_notes(seg: Segment, k: int, sr: int) -> list[RollNote]:
-    key = (seg.song.digest, seg.start, seg.from_bar, k)
-    hit = _NOTE_CACHE.get(key)
-    if hit is not None:
-        return hit
-    bar = seg.from_bar + k
-    act, ons = seg.song.pianoroll(bar, bar + 1)
-    t0 = (seg.start + seg.bar_samples[k]) / sr
-    t1 = (seg.start + seg.bar_samples[min(k + 1, len(seg.bar_samples) - 1)]) / sr
-    step = (t1 - t0) / STEPS_PER_BAR
-    notes = [RollNote(t0 + s * step, t0 + e * step, p, f, False)
-             for f, p, s, e in _runs(act, ons) if f < N_FAMILIES]
-    if len(_NOTE_CACHE) > 4000:
-        _NOTE_CACHE.clear()
-    _NOTE_CACHE[key] = notes
-    return notes
-
-
-def _crossfade_notes(seg: Segment, sr: int) -> list[RollNote]:
-    """A's and B's notes in a crossfade segment, placed on its bars."""
-    key = ("crossfade", seg.start, seg.from_bar, seg.to_bar)
-    hit = _NOTE_CACHE.get(key)
-    if hit is not None:
-        return hit
-    notes: list[RollNote] = []
-    n_bars = len(seg.bar_samples) - 1
-    for song, first in zip(seg.songs, (seg.from_bar, seg.to_bar)):
-        for k in range(n_bars):
-            act, ons = song.pianoroll(first + k, first + k + 1)
-            t0 = (seg.start + seg.bar_samples[k]) / sr
-            step = (seg.bar_samples[k + 1] - seg.bar_samples[k]) / sr / STEPS_PER_BAR
-            notes.extend(RollNote(t0 + s_ * step, t0 + e_ * step, p_, f_, True)
-                         for f_, p_, s_, e_ in _runs(act, ons))
-    _NOTE_CACHE[key] = notes
-    return notes
-
-
-def _bridge_notes(seg: Segment, sr: int) -> list[RollNote]:
-    key = ("bridge", seg.start, len(seg.bridge.notes))
-    hit = _NOTE_CACHE.get(key)
-    if hit is not None:
-        return hit
-    br = seg.bridge
-    times = ramp_step_times(br.n_steps, seg.tempo_from, seg.tempo_to) + seg.start / sr
-    notes = [RollNote(float(times[n.start]), float(times[min(n.end, br.n_steps)]), n.pitch,
-                      n.family, True) for n in br.notes]
-    _NOTE_CACHE[key] = notes
-    return notes
-
-
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text and isinstance(exc, SongError) else (
-        f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__)
+    return one_line(exc, typed=not isinstance(exc, SongError))

@@ -1,0 +1,196 @@
+"""What the views show: the now-playing card and the piano roll, read from the live timeline.
+
+Pure reads, called on the thread that owns the Player (the UI thread): nothing here changes
+the timeline, the queue or the schedule. The piano roll's notes are cached per segment and
+bar, and the cache is only touched from that thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..music.bridge import STEPS_PER_BAR
+from ..music.families import N_FAMILIES
+from ..music.timeline import Segment, Timeline, ramp_step_times
+from .queue import PlayQueue, QueueEntry
+from .schedule import TransitionScheduler
+
+__all__ = ["NowPlaying", "RollNote", "now_playing", "roll"]
+
+#: How the now-playing card names a join's composer.
+_COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "crossfade",
+                   "none": "cut"}
+#: How the piano roll labels a join's span.
+_SPAN_LABELS = {"unet": "AI", "rule": "rule", "none": "cut"}
+
+
+@dataclass
+class NowPlaying:
+    """What the now-playing bar shows; times in seconds within the current song's window."""
+
+    title: str = ""
+    subtitle: str = ""
+    in_bridge: bool = False
+    position: float = 0.0
+    duration: float = 0.0
+    marks: list[tuple[float, float]] = field(default_factory=list)
+    entry: QueueEntry | None = None
+    state: str = "stopped"
+
+
+@dataclass(frozen=True)
+class RollNote:
+    """One note for the piano-roll view, in timeline seconds."""
+
+    start: float
+    end: float
+    pitch: int
+    family: int
+    bridge: bool
+
+
+def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state: str,
+                current: QueueEntry | None) -> NowPlaying:
+    """Title ("A + B" during a join), position and join marks of the current window."""
+    out = NowPlaying(state=state)
+    idx = sch.current_index()
+    if idx < 0:
+        if current is not None:
+            out.title, out.entry = current.title, current
+            out.subtitle = "Loading…" if state == "loading" else current.credit
+        return out
+    segs, sr = sch.timeline.segments, sch.sample_rate
+    slot, seg = sch.slots[idx], segs[idx]
+    lo, hi = sch.window()
+    out.position = (min(position, hi) - lo) / sr
+    out.duration = (hi - lo) / sr
+    for j in range(max(0, idx - 2), min(len(segs), idx + 3)):
+        if sch.slots[j].kind == "join" and segs[j].end > lo and segs[j].start < hi:
+            out.marks.append(((segs[j].start - lo) / sr, (segs[j].end - lo) / sr))
+    if slot.kind == "join":
+        a, b = queue.get(slot.a), queue.get(slot.b)
+        out.in_bridge = True
+        out.title = " + ".join(e.title for e in (a, b) if e is not None)
+        composer = seg.bridge.composer if seg.bridge else seg.kind
+        out.subtitle = "Crossfade" if seg.kind == "crossfade" else \
+            f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
+        out.entry = b
+    else:
+        e = queue.get(slot.uid)
+        out.entry = e
+        out.title = e.title if e else seg.label
+        out.subtitle = e.credit if e else ""
+        mixing = sch.mixing_into(idx)
+        if mixing is not None:
+            out.subtitle = f"Mixing into {mixing.title} at the next bar…"
+    return out
+
+
+def roll(timeline: Timeline, t0: float, t1: float
+         ) -> tuple[list[RollNote], list[tuple[float, float, str]]]:
+    """Notes sounding between timeline seconds ``t0`` and ``t1``, and the joins there.
+
+    Joins come as (start, end, composer name) in timeline seconds.
+    """
+    sr = timeline.sample_rate
+    notes: list[RollNote] = []
+    spans: list[tuple[float, float, str]] = []
+    with timeline.lock:
+        segs = list(timeline.segments)
+    for seg in segs:
+        s0, s1 = seg.start / sr, seg.end / sr
+        if s1 < t0 or s0 > t1:
+            continue
+        if seg.kind == "bridge":
+            composer = seg.bridge.composer if seg.bridge else ""
+            spans.append((s0, s1, _SPAN_LABELS.get(composer, composer)))
+            notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
+            continue
+        if seg.kind == "crossfade":
+            spans.append((s0, s1, "crossfade"))
+            notes.extend(n for n in _crossfade_notes(seg, sr) if n.end >= t0 and n.start <= t1)
+            continue
+        if seg.song is None or len(seg.bar_samples) < 2:
+            continue
+        rel0, rel1 = (t0 - s0) * sr, (t1 - s0) * sr
+        b0 = max(0, int(np.searchsorted(seg.bar_samples, rel0, side="right")) - 1)
+        b1 = min(len(seg.bar_samples) - 1, int(np.searchsorted(seg.bar_samples, rel1)) + 1)
+        for k in range(b0, b1):
+            notes.extend(_song_bar_notes(seg, k, sr))
+    return notes, spans
+
+
+_NOTE_CACHE: dict[tuple, list[RollNote]] = {}
+
+
+def _runs(active: np.ndarray, onset: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(family, pitch, start step, end step) runs of an (steps, 5, 128) roll."""
+    out = []
+    steps = active.shape[0]
+    fams, pitches = np.nonzero(active.any(0))
+    for f, p in zip(fams, pitches):
+        col, ons = active[:, f, p], onset[:, f, p]
+        s = None
+        for t in range(steps):
+            if col[t] and (s is None or ons[t]):
+                if s is not None:
+                    out.append((int(f), int(p), s, t))
+                s = t
+            elif not col[t] and s is not None:
+                out.append((int(f), int(p), s, t))
+                s = None
+        if s is not None:
+            out.append((int(f), int(p), s, steps))
+    return out
+
+
+def _song_bar_notes(seg: Segment, k: int, sr: int) -> list[RollNote]:
+    key = (seg.song.digest, seg.start, seg.from_bar, k)
+    hit = _NOTE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    bar = seg.from_bar + k
+    act, ons = seg.song.pianoroll(bar, bar + 1)
+    t0 = (seg.start + seg.bar_samples[k]) / sr
+    t1 = (seg.start + seg.bar_samples[min(k + 1, len(seg.bar_samples) - 1)]) / sr
+    step = (t1 - t0) / STEPS_PER_BAR
+    notes = [RollNote(t0 + s * step, t0 + e * step, p, f, False)
+             for f, p, s, e in _runs(act, ons) if f < N_FAMILIES]
+    if len(_NOTE_CACHE) > 4000:
+        _NOTE_CACHE.clear()
+    _NOTE_CACHE[key] = notes
+    return notes
+
+
+def _crossfade_notes(seg: Segment, sr: int) -> list[RollNote]:
+    """A's and B's notes in a crossfade segment, placed on its bars."""
+    key = ("crossfade", seg.start, seg.from_bar, seg.to_bar)
+    hit = _NOTE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    notes: list[RollNote] = []
+    n_bars = len(seg.bar_samples) - 1
+    for song, first in zip(seg.songs, (seg.from_bar, seg.to_bar)):
+        for k in range(n_bars):
+            act, ons = song.pianoroll(first + k, first + k + 1)
+            t0 = (seg.start + seg.bar_samples[k]) / sr
+            step = (seg.bar_samples[k + 1] - seg.bar_samples[k]) / sr / STEPS_PER_BAR
+            notes.extend(RollNote(t0 + s_ * step, t0 + e_ * step, p_, f_, True)
+                         for f_, p_, s_, e_ in _runs(act, ons))
+    _NOTE_CACHE[key] = notes
+    return notes
+
+
+def _bridge_notes(seg: Segment, sr: int) -> list[RollNote]:
+    key = ("bridge", seg.start, len(seg.bridge.notes))
+    hit = _NOTE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    br = seg.bridge
+    times = ramp_step_times(br.n_steps, seg.tempo_from, seg.tempo_to) + seg.start / sr
+    notes = [RollNote(float(times[n.start]), float(times[min(n.end, br.n_steps)]), n.pitch,
+                      n.family, True) for n in br.notes]
+    _NOTE_CACHE[key] = notes
+    return notes
