@@ -108,3 +108,210 @@ def test_mix_crossfade(tmp_path, song_files):
     assert [s["kind"] for s in plan["segments"]] == ["song", "crossfade", "song"]
     assert plan["transitions"][0]["bridge"] == "crossfade"
     assert plan["transitions"][0]["bridge_notes"] > 0
+
+
+# --- Edges: versions, mistyped commands, one-line errors, log levels, environment ---------
+
+import os  # noqa: E402
+import re  # noqa: E402
+from importlib.metadata import entry_points  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from smootify_player import __version__, cli  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _py(code: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def _one_line_error(r: subprocess.CompletedProcess, rc: int = 2) -> str:
+    assert r.returncode == rc, (r.returncode, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr + r.stdout
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def _lpd5_npz(path: Path) -> Path:
+    """A tiny file with the arrays of an lpd5_16th npz (two 16-bar songs)."""
+    steps = 2 * 16 * 16
+    np.savez(path, active=np.zeros((steps, 5, 16), np.uint8),
+             onset=np.zeros((steps, 5, 16), np.uint8), offsets=np.array([0, 256, 512]),
+             md5=np.array(["a" * 32, "b" * 32]), genre=np.array(["", ""]),
+             tempo=np.array([120.0, 100.0]))
+    return path
+
+
+def test_version_on_every_entry_point():
+    want = f"smootify {__version__}"
+    for module in ("smootify_player", "smootify_player.cli", "smootify_player.app.main"):
+        r = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0 and r.stdout.strip() == want, (module, r.stderr)
+    assert _run("app", "--version").stdout.strip() == want
+    # The installed console and GUI scripts, as pip generated them from pyproject.
+    for group, name in (("console_scripts", "smootify"), ("gui_scripts", "smootify-gui")):
+        (ep,) = entry_points(group=group, name=name)
+        r = _py(f"import sys\nfrom {ep.module} import {ep.attr} as f\n"
+                "sys.exit(f(['--version']))")
+        assert r.returncode == 0 and r.stdout.strip() == want, (name, r.stderr)
+
+
+def test_mistyped_command_is_an_error_with_a_hint():
+    line = _one_line_error(_run("mxi", "a.mid"))
+    assert "did you mean 'mix'" in line
+    assert "did you mean 'analyze'" in _one_line_error(_run("analyse", "x.mid"))
+    line = _one_line_error(_run("frobnicate"))
+    assert "did you mean" not in line and "commands: app, mix" in line
+
+
+@pytest.fixture
+def fake_app(monkeypatch):
+    """Replace the desktop app by a recorder; the CLI's routing runs in-process."""
+    import smootify_player.app.main as app_main
+
+    calls = []
+    monkeypatch.setattr(app_main, "main", lambda argv: calls.append(list(argv)) or 0)
+    monkeypatch.setenv("SMOOTIFY_LOG", "WARNING")  # restored after the test
+    return calls
+
+
+def test_paths_and_no_arguments_open_the_app(fake_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "mix").mkdir()  # a folder named like a command: ./mix reaches it
+    (tmp_path / "tune").write_bytes(b"MThd")  # an existing file without a suffix
+    cases = [[], ["song.mid"], ["SONG.MIDI", "other.kar"], ["folder/"], ["folder"],
+             ["list.m3u8"], ["list.m3u"], ["tune"], ["./mix"], ["../elsewhere"],
+             ["--demo"], ["--play", "a.mid"], ["app", "a.mid"], ["app"]]
+    for argv in cases:
+        assert cli.main(argv) == 0, argv
+    want = [c[1:] if c[:1] == ["app"] else c for c in cases]
+    assert fake_app == want
+
+
+def test_log_flags_reach_the_app(fake_app):
+    assert cli.main(["-v", "a.mid", "-q", "-q", "--", "-v"]) == 0
+    assert fake_app[-1] == ["a.mid", "--", "-v"]
+    assert os.environ["SMOOTIFY_LOG"] == "ERROR"  # -v -q -q
+    assert cli.gui_main(["-vv", "b.mid"]) == 0
+    assert fake_app[-1] == ["b.mid"] and os.environ["SMOOTIFY_LOG"] == "DEBUG"
+    os.environ["SMOOTIFY_LOG"] = "info"
+    assert cli.main(["c.mid"]) == 0 and os.environ["SMOOTIFY_LOG"] == "INFO"
+
+
+def test_log_level():
+    import logging
+
+    assert cli.log_level() == logging.WARNING
+    assert cli.log_level(1, 0, "ERROR") == logging.INFO  # flags beat the environment
+    assert cli.log_level(2) == logging.DEBUG and cli.log_level(5) == logging.DEBUG
+    assert cli.log_level(0, 1) == logging.ERROR and cli.log_level(0, 9) == logging.CRITICAL
+    assert cli.log_level(0, 0, " debug ") == logging.DEBUG
+    assert cli.log_level(0, 0, "15") == 15
+    with pytest.raises(cli.CliError, match="SMOOTIFY_LOG='loud'"):
+        cli.log_level(0, 0, "loud")
+
+
+def test_bad_environment_is_one_line(tmp_path):
+    env = dict(os.environ, SMOOTIFY_LOG="loud")
+    r = subprocess.run([sys.executable, "-m", "smootify_player", "analyze", "x.mid"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert "not a log level" in _one_line_error(r)
+    env = dict(os.environ, SMOOTIFY_CLOCK_SPEED="fast")
+    r = subprocess.run([sys.executable, "-m", "smootify_player", "--silent", "a.mid"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert "SMOOTIFY_CLOCK_SPEED='fast' is not a number" in _one_line_error(r)
+
+
+@pytest.mark.parametrize("cmd", ["evaluate", "evaluate-mix", "train"])
+def test_data_errors_are_one_line(cmd, tmp_path):
+    out = ["--out", str(tmp_path / "w.safetensors")] if cmd == "train" else []
+    missing = tmp_path / "nope.npz"
+    line = _one_line_error(_run(cmd, "--data", str(missing), *out))
+    assert line.startswith(f"smootify {cmd}: --data {missing}: no such file")
+    junk = tmp_path / "junk.npz"
+    junk.write_text("not a zip")
+    assert _one_line_error(_run(cmd, "--data", str(junk), *out)).endswith("not an npz file")
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(3))
+    line = _one_line_error(_run(cmd, "--data", str(other), *out))
+    assert "not an LPD-5 npz (no active, onset, offsets" in line
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    line = _one_line_error(_run(cmd, "--data", str(empty), *out))
+    assert ("is a folder" if cmd == "evaluate-mix" else "holds no .npz files") in line
+
+
+def test_data_corrupt_inside_is_one_line(tmp_path):
+    data = _lpd5_npz(tmp_path / "lpd.npz")
+    raw = bytearray(data.read_bytes())
+    raw[200:400] = b"\xff" * 200  # the table of contents survives, the arrays do not
+    data.write_bytes(bytes(raw))
+    line = _one_line_error(_run("evaluate-mix", "--data", str(data)), rc=1)
+    assert line.startswith("smootify: error:") and "-vv for the traceback" in line
+
+
+def test_output_folders_checked_before_work(tmp_path, song_files):
+    nowhere = tmp_path / "no" / "such"
+    line = _one_line_error(_run("mix", str(song_files[0]), "-o", str(nowhere / "m.wav")))
+    assert f"folder {nowhere} does not exist" in line
+    line = _one_line_error(_run("mix", str(song_files[0]), "-o", str(tmp_path / "m.mid"),
+                                "--report", str(nowhere / "r.json")))
+    assert "cannot write the report" in line
+    data = _lpd5_npz(tmp_path / "lpd.npz")
+    line = _one_line_error(_run("evaluate-mix", "--data", str(data), "--json",
+                                str(nowhere / "r.json")))
+    assert "--json" in line and "does not exist" in line
+    line = _one_line_error(_run("evaluate", "--data", str(data), "--weights",
+                                str(tmp_path / "w.safetensors")))
+    assert "--weights" in line and "no such file" in line
+
+
+def test_argument_errors_are_one_line(tmp_path):
+    line = _one_line_error(_run("train", "--data", "x.npz", "--out", "w.st", "--channels", "8,x"))
+    assert "--channels" in line and "smootify train --help" in line
+    assert "required" in _one_line_error(_run("mix"))
+
+
+def test_training_without_torch_says_what_to_install(tmp_path):
+    data = _lpd5_npz(tmp_path / "lpd.npz")
+    for cmd in (["train", "--out", str(tmp_path / "w.safetensors")], ["evaluate"]):
+        r = _py("import sys\nsys.modules['torch'] = None\nfrom smootify_player.cli import main\n"
+                f"sys.exit(main({[cmd[0], '--data', str(data), *cmd[1:]]!r}))")
+        line = _one_line_error(r)
+        assert "needs torch" in line and "smootify-player[train]" in line
+
+
+def test_quiet_and_verbose(tmp_path, song_files):
+    bad = tmp_path / "bad.mid"
+    bad.write_text("nope")
+    args = ["mix", str(song_files[0]), str(bad), str(song_files[1]), "-o",
+            str(tmp_path / "m.mid"), "--bridge", "rule"]
+    r = _run("-q", *args)
+    assert r.returncode == 0 and r.stderr == "" and r.stdout == ""
+    r = _run(*args, "-v")
+    assert r.returncode == 0 and "skipping bad.mid" in r.stderr
+    assert re.search(r"alpha\.mid -> beta\.mid: exit bar \d+, entry bar \d+, rule bridge",
+                     r.stderr), r.stderr
+    r = _run(*args)  # default: notices, no info lines
+    assert "skipping bad.mid" in r.stderr and "exit bar" not in r.stderr
+    assert "wrote" in r.stdout
+
+
+def test_environment_variables_documented():
+    """Every SMOOTIFY_* variable the code reads is in --help and in the README."""
+    used = set()
+    for f in (REPO / "smootify_player").rglob("*.py"):
+        used |= set(re.findall(r"SMOOTIFY_[A-Z_]+", f.read_text()))
+    assert used == set(cli.ENV_VARS)
+    helptext = _run("--help").stdout
+    readme = (REPO / "README.md").read_text()
+    for name in used:
+        assert name in helptext and f"`{name}`" in readme, name

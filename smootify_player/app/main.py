@@ -24,6 +24,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Options of the app (the CLI hands over everything that is not a subcommand)."""
     p = argparse.ArgumentParser(prog="smootify", description="Smootify: an endless MIDI "
                                 "playlist that composes a bridge between every two songs.")
+    from .. import __version__
+
+    p.add_argument("--version", action="version", version=f"smootify {__version__}")
     p.add_argument("paths", nargs="*", help="MIDI files, folders or M3U/M3U8 playlists to play")
     p.add_argument("--state-dir", type=Path, default=None,
                    help="folder for the saved state (default: the per-user app data folder)")
