@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from smootify_player.audio.engine import Engine  # noqa: E402
 from smootify_player.audio.sinks import render_array  # noqa: E402
-from smootify_player.music.bridge import make_composer  # noqa: E402
+from smootify_player.composers import make_composer  # noqa: E402
 from smootify_player.music.mixpoint import MixSettings, plan_mix  # noqa: E402
 from smootify_player.music.song import Song, clear_cache  # noqa: E402
 from smootify_player.music.timeline import Timeline  # noqa: E402

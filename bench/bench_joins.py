@@ -35,8 +35,8 @@ from join_corpus import DEFAULT_OUT, build_corpus  # noqa: E402
 from smootify_player.audio.engine import Engine  # noqa: E402
 from smootify_player.audio.sinks import render_array  # noqa: E402
 from smootify_player.audio.synth import Synth, find_soundfont  # noqa: E402
+from smootify_player.composers import make_composer  # noqa: E402
 from smootify_player.music import joineval  # noqa: E402
-from smootify_player.music.bridge import make_composer  # noqa: E402
 from smootify_player.music.join import add_join  # noqa: E402
 from smootify_player.music.mixpoint import MixSettings, plan_mix  # noqa: E402
 from smootify_player.music.song import Song, SongError  # noqa: E402

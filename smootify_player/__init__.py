@@ -15,7 +15,7 @@ _LAZY = {
     "MixSettings": "smootify_player.music.mixpoint",
     "plan_mix": "smootify_player.music.mixpoint",
     "Bridge": "smootify_player.music.bridge",
-    "make_composer": "smootify_player.music.bridge",
+    "make_composer": "smootify_player.composers",
     "Timeline": "smootify_player.music.timeline",
     "Engine": "smootify_player.audio.engine",
     "Player": "smootify_player.player",
@@ -26,7 +26,8 @@ __all__ = ["Bridge", "Engine", "MixPlan", "MixSettings", "Player", "Song", "Song
 
 if TYPE_CHECKING:
     from .audio.engine import Engine
-    from .music.bridge import Bridge, make_composer
+    from .composers import make_composer
+    from .music.bridge import Bridge
     from .music.mixpoint import MixPlan, MixSettings, plan_mix
     from .music.song import Song, SongError
     from .music.timeline import Timeline

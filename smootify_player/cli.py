@@ -203,7 +203,7 @@ def _writable_parent(path: str | Path, what: str) -> None:
 def _cmd_mix(args: argparse.Namespace) -> int:
     from .audio.sinks import atomic_write_bytes, render_wav, write_midi
     from .audio.synth import SynthError
-    from .music.bridge import make_composer
+    from .composers import make_composer
     from .music.mix import build_mix
     from .music.mixpoint import MixSettings
     from .music.song import SongError

@@ -206,10 +206,10 @@ def test_pause_seek_volume_and_snapshot(songs):
 
 
 def test_process_composer_composes_in_a_child_process(songs):
+    from smootify_player.composers import ProcessComposer, process_composer
     from smootify_player.music.mixpoint import plan_mix
     from smootify_player.music.song import Song
     from smootify_player.music.transition import compose_bridge
-    from smootify_player.player import ProcessComposer, process_composer
 
     comp = process_composer("rule")
     try:

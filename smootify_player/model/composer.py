@@ -47,7 +47,7 @@ class UNetComposer:
     weights : str or Path, optional
         A ``.safetensors`` file written by ``smootify train``; default
         ``weights/bridge_unet.safetensors``. A missing or corrupt file raises an exception
-        with a one-line message (``make_composer`` then falls back to the rule composer).
+        with a one-line message (``composers.make_composer`` then falls back to the rule composer).
     density : bool
         Decode at the density of the bars around the join (:func:`target_density`) rather
         than at the thresholds stored with the weights (tuned to fill a gap inside a song).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -24,8 +23,6 @@ __all__ = [
     "RuleComposer",
     "arrange",
     "fill_silences",
-    "make_composer",
-    "COMPOSERS",
 ]
 
 log = logging.getLogger(__name__)
@@ -36,7 +33,6 @@ STEPS_PER_BAR = 16
 CONTEXT_BARS = 4
 #: Most voices (instruments) of each song a bridge plays on; drums share one channel.
 MAX_VOICES = 7
-COMPOSERS = ("unet", "rule", "none")
 
 
 @dataclass(frozen=True)
@@ -375,48 +371,3 @@ def _land_in_key(notes: list[BridgeNote], key: Key, total: int, beat: int
             n = BridgeNote(n.family, pitch, n.start, n.end, n.velocity, n.voice)
         out.append(n)
     return out
-
-
-class NoBridge:
-    """No bridge at all: a straight cut from A's exit bar to B's entry bar."""
-
-    name = "none"
-
-    def compose(self, ctx: BridgeContext) -> Bridge:
-        return Bridge(notes=[], programs=(None,) * N_FAMILIES, composer=self.name, n_bars=0)
-
-
-def make_composer(name: str = "unet", weights: str | Path | None = None,
-                  notice=print) -> BridgeComposer:
-    """Build the composer called ``name``; ``unet`` falls back to ``rule`` if its weights fail.
-
-    Parameters
-    ----------
-    name : str
-        One of ``COMPOSERS``.
-    weights : str or Path, optional
-        Model weights for ``unet``; default ``weights/bridge_unet.safetensors``.
-    notice : callable
-        Receives the one-line notice when the model cannot be used.
-    """
-    if name == "rule":
-        return RuleComposer()
-    if name == "none":
-        return NoBridge()
-    if name != "unet":
-        raise ValueError(f"unknown bridge composer {name!r}; choose from {', '.join(COMPOSERS)}")
-    try:
-        from ..model.composer import UNetComposer  # lazy: loads the weights only when asked
-
-        return UNetComposer(weights)
-    except Exception as exc:  # noqa: BLE001 - any failure means the fallback
-        notice(f"smootify: bridge model unavailable ({_one_line(exc)}); "
-               "using the rule-based bridge")
-        return RuleComposer()
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from .facade import Composers, Player, ProcessComposer, process_composer
+from .facade import Player
 from .files import (
     MIDI_SUFFIXES,
     PLAYLIST_SUFFIXES,
@@ -38,13 +38,10 @@ __all__ = [
     "NowPlaying",
     "RollNote",
     "PlannedJoin",
-    "Composers",
     "Player",
     "PlayQueue",
     "TransitionScheduler",
     "AudioOutput",
-    "ProcessComposer",
-    "process_composer",
     "expand_paths",
     "read_m3u",
     "write_m3u8",

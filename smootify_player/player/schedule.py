@@ -19,7 +19,7 @@ Once B plays, the join after B is planned. The scheduler
 Threads: every method runs on the thread that owns the Player (the UI thread in the app).
 Background jobs only compute: they read the songs and settings captured when the job was
 made and return a :class:`PlannedJoin`; they write nothing the owner reads. The composer
-hook they call must be thread-safe (see :class:`~smootify_player.player.facade.Composers`).
+hook they call must be thread-safe (see :class:`~smootify_player.composers.Composers`).
 Joins are built only through :func:`smootify_player.music.join.add_join`.
 """
 
@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..music.bridge import Bridge, BridgeComposer, NoBridge, RuleComposer
+from ..composers import NoBridge
+from ..music.bridge import Bridge, BridgeComposer, RuleComposer
 from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
 from ..music.mixpoint import MixPlan, MixSettings, plan_mix
 from ..music.song import Song

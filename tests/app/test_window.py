@@ -245,7 +245,7 @@ def test_ai_bridge_never_loads_torch_on_the_ui_thread(make_app, songs, qtbot):
     p, w = app.player, app.window
     qtbot.waitUntil(lambda: p.composers.built("unet") is not None, timeout=WAIT * 2)
     comp = p.composers.built("unet")
-    from smootify_player.player import ProcessComposer
+    from smootify_player.composers import ProcessComposer
 
     if isinstance(comp, ProcessComposer):  # trained weights are present
         assert comp._proc.is_alive()

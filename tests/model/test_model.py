@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from smootify_player.composers import make_composer
 from smootify_player.model.decode import (
     decode_notes,
     inpaint,
@@ -28,7 +29,6 @@ from smootify_player.music.bridge import (
     BridgeComposer,
     BridgeContext,
     RuleComposer,
-    make_composer,
 )
 from smootify_player.music.key import Key
 

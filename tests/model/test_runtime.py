@@ -79,7 +79,7 @@ def test_composing_a_model_bridge_never_imports_torch(tmp_path):
         "import sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from midi_factory import write_song\n"
-        "from smootify_player.music.bridge import make_composer\n"
+        "from smootify_player.composers import make_composer\n"
         "from smootify_player.music.mixpoint import plan_mix\n"
         "from smootify_player.music.song import Song\n"
         "from smootify_player.music.transition import compose_bridge\n"
@@ -99,7 +99,8 @@ def test_composing_a_model_bridge_never_imports_torch(tmp_path):
 
 
 def test_damaged_tensor_data_is_caught_and_the_player_falls_back(tmp_path):
-    from smootify_player.music.bridge import RuleComposer, make_composer
+    from smootify_player.composers import make_composer
+    from smootify_player.music.bridge import RuleComposer
 
     data = bytearray((REPO / "weights" / "bridge_unet.safetensors").read_bytes())
     rng = np.random.default_rng(3)

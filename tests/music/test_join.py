@@ -7,12 +7,12 @@ import pretty_midi
 import pytest
 from midi_factory import make_song, write_song
 
+from smootify_player.composers import make_composer
 from smootify_player.music.bridge import (
     Bridge,
     BridgeNote,
     RuleComposer,
     arrange,
-    make_composer,
 )
 from smootify_player.music.join import JoinMode, add_join
 from smootify_player.music.mixpoint import MixSettings, plan_mix

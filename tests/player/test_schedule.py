@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from midi_factory import make_song
 
-from smootify_player.music.bridge import BridgeComposer, NoBridge, RuleComposer
+from smootify_player.composers import NoBridge
+from smootify_player.music.bridge import BridgeComposer, RuleComposer
 from smootify_player.music.song import Song
 from smootify_player.music.timeline import Timeline
 from smootify_player.player import schedule as schedule_mod
