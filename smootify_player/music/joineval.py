@@ -40,6 +40,7 @@ __all__ = [
     "longest_quiet_run",
     "loudness_db",
     "meter_at",
+    "typical_meter",
     "meter_fit",
     "ramp_quarters",
     "ramp_sample",
@@ -377,6 +378,18 @@ def level_dip(audio: np.ndarray, sample_rate: int, join: tuple[int, int],
 
 
 # ---------------------------------------------------------------------- meter and tempo ramp
+def typical_meter(song: Any, bars: range, near_end: bool = False) -> tuple[int, int]:
+    """The commonest meter of ``bars`` (inside the song): a pickup bar or a short last bar
+    does not stand for the song's meter. Ties go to the first bar (``near_end``: the last).
+    """
+    inside = [b for b in bars if 0 <= b < song.n_bars] or [max(min(bars.start, song.n_bars - 1),
+                                                               0)]
+    meters = [meter_at(song, song.bar_time(b)) for b in inside]
+    if near_end:
+        meters.reverse()
+    return max(meters, key=lambda m: (meters.count(m), -meters.index(m)))
+
+
 def meter_at(song: Any, seconds: float) -> tuple[int, int]:
     """(numerator, denominator) in effect at ``seconds`` from ``song.time_signatures``.
 
@@ -881,8 +894,8 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
     sr = int(sample_rate)
     a, j, b = span.a, span.join, span.b
     song_a, song_b = span.song_a, span.song_b
-    meter_a = meter_at(song_a, song_a.bar_time(max(span.exit_bar - 1, 0)))
-    meter_b = meter_at(song_b, song_b.bar_time(span.entry_bar))
+    meter_a = typical_meter(song_a, range(span.exit_bar - 4, span.exit_bar), near_end=True)
+    meter_b = typical_meter(song_b, range(span.entry_bar, span.entry_bar + 4))
 
     win = int(AIR_WINDOW_S * sr)
     music = (segs[0].start, segs[-1].end)

@@ -400,6 +400,17 @@ class Song:
         bar = int(np.clip(bar, 0, self.n_bars - 1))
         return max(1, int(round(float(self.bar_quarters[bar]) * 4)))
 
+    def typical_bar_steps(self, bar_from: int, bar_to: int, near_end: bool = False) -> int:
+        """The commonest :meth:`bar_steps` among bars [bar_from, bar_to), so a short pickup
+        or closing bar does not set a bridge's meter; ties go to the bar nearest the start
+        (``near_end``: nearest the end)."""
+        lo = int(np.clip(bar_from, 0, self.n_bars - 1))
+        hi = int(np.clip(bar_to, lo + 1, self.n_bars))
+        steps = [self.bar_steps(k) for k in range(lo, hi)]
+        if near_end:
+            steps.reverse()
+        return max(steps, key=lambda s: (steps.count(s), -steps.index(s)))
+
     def voices(self, bar_from: int, bar_to: int, state_at: int | None = None) -> list[Voice]:
         """The instruments playing in bars [bar_from, bar_to), busiest first.
 

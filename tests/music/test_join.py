@@ -159,3 +159,15 @@ def test_bridge_lands_in_the_incoming_key(tmp_path):
     early = arrange(Bridge(notes=[BridgeNote(1, 61, 0, 4, 80)], programs=(0, 0, None, 33, 48),
                            composer="t"), ctx)
     assert early.notes[0].pitch == 61  # only the last beat is moved
+
+
+def test_a_pickup_bar_does_not_set_the_bridge_meter(tmp_path):
+    pm = make_song(bars=12, tempo=120, numerator=3, denominator=4, seed=9, pickup_beats=1.0)
+    pm.time_signature_changes = [pretty_midi.TimeSignature(1, 4, 0.0),
+                                 pretty_midi.TimeSignature(3, 4, 0.5)]
+    pm.write(str(tmp_path / "b.mid"))
+    b = Song.load(tmp_path / "b.mid")
+    a = Song.load(write_song(tmp_path / "a.mid", bars=16, tempo=120, seed=10))
+    assert b.bar_steps(0) == 4 and b.bar_steps(1) == 12
+    ctx = bridge_context(a, b, 16, 0)
+    assert (ctx.steps_a, ctx.steps_b) == (16, 12)
