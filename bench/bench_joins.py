@@ -43,7 +43,37 @@ from smootify_player.music.song import Song, SongError  # noqa: E402
 from smootify_player.music.timeline import Timeline  # noqa: E402
 
 SR = 44100
-MODES = ("unet", "rule", "crossfade", "none")
+MODES = ("unet", "rule", "crossfade", "none", "copy")
+
+
+class CopyComposer:
+    """A baseline, not a product mode: A's last bar, then B's first bar, as they are.
+
+    Arranged like every bridge, it shows what the arrangement alone achieves, and so what
+    the model adds (or not) on this benchmark's measures.
+    """
+
+    name = "copy"
+
+    def compose(self, ctx):
+        from smootify_player.music.bridge import STEPS_PER_BAR, Bridge, BridgeNote
+        from smootify_player.music.families import DRUMS
+
+        notes = []
+        for bar, (act, on, real) in enumerate(
+                ((ctx.before_active[-STEPS_PER_BAR:], ctx.before_onset[-STEPS_PER_BAR:],
+                  ctx.before_bars), (ctx.after_active[:STEPS_PER_BAR],
+                                     ctx.after_onset[:STEPS_PER_BAR], ctx.after_bars))):
+            if not real:
+                continue
+            for t, f, p in zip(*np.nonzero(on)):
+                end = t + 1
+                while f != DRUMS and end < STEPS_PER_BAR and act[end, f, p] and not on[end, f, p]:
+                    end += 1
+                s = bar * STEPS_PER_BAR
+                notes.append(BridgeNote(int(f), int(p), s + int(t), s + int(end),
+                                        ctx.velocity(int(f), bar / 2)))
+        return Bridge(notes=notes, programs=ctx.bridge_programs(), composer=self.name)
 #: Bars of A played before its exit, and of B after the join.
 A_BARS, B_BARS = 4, 4
 
@@ -138,7 +168,8 @@ def run(args: argparse.Namespace) -> dict:
     pairs = _pairs(sorted(songs), args.seed, args.chains)
     if args.limit:
         pairs = pairs[:args.limit]
-    composers = {m: (None if m == "crossfade" else make_composer(m)) for m in modes}
+    composers = {m: (None if m == "crossfade" else CopyComposer() if m == "copy"
+                     else make_composer(m)) for m in modes}
     synth = Synth(find_soundfont(None), SR, Timeline(SR).n_channels, offline=True)
     t_setup = time.perf_counter() - t_all
     render_s = 0.0
@@ -259,7 +290,8 @@ def report(res: dict) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--modes", default=",".join(MODES[:4]),
+                    help=f"of {', '.join(MODES)} (copy: a baseline, A's last bar then B's first)")
     ap.add_argument("--limit", type=int, default=0, help="first N joins only")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--chains", type=int, default=2,
