@@ -16,9 +16,11 @@ from typing import Any
 from .errors import one_line
 from .music.bridge import Bridge, BridgeComposer, BridgeContext, RuleComposer
 from .music.families import N_FAMILIES
+from .music.join import JoinMode
+from .notices import Notice, NoticeLevel
 
-__all__ = ["COMPOSERS", "NoBridge", "make_composer", "ProcessComposer", "process_composer",
-           "Composers"]
+__all__ = ["COMPOSERS", "NoBridge", "make_composer", "instant_composer", "ProcessComposer",
+           "process_composer", "Composers"]
 
 #: The composers :func:`make_composer` builds (``music.join.JoinMode`` values but crossfade).
 COMPOSERS = ("unet", "rule", "none")
@@ -57,9 +59,20 @@ def make_composer(name: str = "unet", weights: str | Path | None = None,
 
         return UNetComposer(weights)
     except Exception as exc:  # noqa: BLE001 - any failure means the fallback
-        notice(f"smootify: bridge model unavailable ({one_line(exc)}); "
-               "using the rule-based bridge")
+        notice(Notice(f"smootify: bridge model unavailable ({one_line(exc)}); "
+                      "using the rule-based bridge", NoticeLevel.WARNING))
         return RuleComposer()
+
+
+def instant_composer(mode: JoinMode | str) -> BridgeComposer | None:
+    """A composer for ``mode`` that needs no model and no wait; None for a crossfade.
+
+    The model's mode gets the rule composer: this is what a late join is built with.
+    """
+    mode = JoinMode(mode)
+    if mode is JoinMode.CROSSFADE:
+        return None
+    return NoBridge() if mode is JoinMode.CUT else RuleComposer()
 
 
 def _composer_child(conn: Any, name: str) -> None:
@@ -136,7 +149,8 @@ def process_composer(name: str = "unet", notice: Callable[[str], None] = print,
         got, notes = conn.recv()
     except (EOFError, OSError, TimeoutError) as exc:
         proc.terminate()
-        notice(f"bridge model unavailable ({one_line(exc)}); using the rule-based bridge")
+        notice(Notice(f"bridge model unavailable ({one_line(exc)}); using the rule-based bridge",
+                      NoticeLevel.WARNING))
         return RuleComposer()
     for n in notes:
         notice(n)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..notices import NoticeLevel
 from ..player import Player, PlayerSettings, write_m3u8
 from .icons import icon, svg_pixmap
 from .queue_model import QueueModel
@@ -415,10 +416,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ player events
     def _on_player(self, kind: str, payload: Any) -> None:
         if kind == "notice":
-            low = payload.lower()
-            self.post_notice(payload, error=any(w in low for w in (
-                "not a midi", "unreadable", "failed", "cannot", "not found", "skipped",
-                "not added", "empty file", "error")))
+            self.post_notice(payload, error=getattr(payload, "level", None) == NoticeLevel.ERROR)
         elif kind == "state":
             self.now_bar.set_playing(payload == "playing")
             self.play_pill.setText("PAUSE" if payload == "playing" else "PLAY")

@@ -13,11 +13,13 @@ from ..composers import Composers
 from ..errors import one_line
 from ..music.song import Song, SongError
 from ..music.timeline import Timeline
+from ..notices import Notice, NoticeLevel
 from .files import Expanded, Label, expand
 from .output import AudioOutput
 from .queue import PlayQueue, QueueEntry
 from .schedule import RunBackground, TransitionScheduler
 from .settings import PlayerSettings
+from .states import EntryStatus, PlayerEvent, PlayState
 from .view import NowPlaying, RollNote, now_playing, roll
 
 __all__ = ["Player"]
@@ -62,7 +64,7 @@ class Player:
         self.notice = notice
         self.play_queue = PlayQueue()
         self.current: QueueEntry | None = None
-        self.state = "stopped"  # stopped | loading | playing | paused
+        self.state = PlayState.STOPPED
         self.listeners: list[Callable[[str, Any], None]] = []
         self.timeline = Timeline(sample_rate)
         self.output = AudioOutput(self.timeline, run_background, self._say, self._audio_ready,
@@ -79,13 +81,15 @@ class Player:
         self._adding = 0  # add_checked batches still loading
 
     # ------------------------------------------------------------------ events
-    def _emit(self, kind: str, payload: Any = None) -> None:
+    def _emit(self, kind: PlayerEvent, payload: Any = None) -> None:
         for fn in list(self.listeners):
             fn(kind, payload)
 
-    def _say(self, text: str) -> None:
-        self.notice(text)
-        self._emit("notice", text)
+    def _say(self, text: str, level: NoticeLevel = NoticeLevel.INFO) -> None:
+        """Tell the user ``text`` (a :class:`Notice` keeps its own level)."""
+        notice = Notice.of(text, level)
+        self.notice(notice)
+        self._emit(PlayerEvent.NOTICE, notice)
 
     @property
     def sample_rate(self) -> int:
@@ -124,16 +128,16 @@ class Player:
         self.output.start(self.settings.soundfont or None)
 
     def _audio_ready(self, name: str) -> None:
-        self._emit("audio", name)
+        self._emit(PlayerEvent.AUDIO, name)
         self._start_wanted()
 
     def _start_wanted(self) -> None:
         if self._want_play is None or self.sink is None:
             return
         entry = self.play_queue.get(self._want_play[0])
-        if entry is None or entry.status == "failed":
+        if entry is None or entry.status == EntryStatus.FAILED:
             self._want_play = None
-            self._set_state("stopped")
+            self._set_state(PlayState.STOPPED)
             return
         if entry.song is not None:
             _, seconds, paused = self._want_play
@@ -202,7 +206,7 @@ class Player:
 
         def loaded(i: int, song: Song | None, error: BaseException | None) -> None:
             if error is not None:
-                self._say(f"{_one_line(error)}; not added")
+                self._say(f"{_one_line(error)}; not added", NoticeLevel.ERROR)
             results[i] = song if error is None else None
             flush()
 
@@ -220,7 +224,7 @@ class Player:
             for n in notes:
                 self._say(n)
             if error is not None:
-                self._say(f"Could not add files: {_one_line(error)}")
+                self._say(f"Could not add files: {_one_line(error)}", NoticeLevel.ERROR)
             found = found if error is None and found is not None else Expanded()
             files.extend(found.paths)
             labels.update(found.labels)
@@ -263,13 +267,13 @@ class Player:
         self.shuffle(seed)
         if not self.queue:
             return
-        if self.queue[0] is self.current and self.state in ("playing", "paused"):
+        if self.queue[0] is self.current and self.state in (PlayState.PLAYING, PlayState.PAUSED):
             self.play()  # already on it: carry on
         else:
             self.play_entry(self.queue[0])
 
     def _queue_changed(self) -> None:
-        self._emit("queue")
+        self._emit(PlayerEvent.QUEUE)
         self._schedule_analysis()
         self._revalidate()
 
@@ -280,7 +284,7 @@ class Player:
             return
         order = self._analysis_order()
         for e in order:
-            if e.status == "waiting":
+            if e.status == EntryStatus.WAITING:
                 self._analyse(e)
                 return
 
@@ -290,9 +294,9 @@ class Player:
         return first + [e for e in self.queue if e not in first]
 
     def _analyse(self, e: QueueEntry, priority: int = 1) -> None:
-        e.status = "analysing"
+        e.status = EntryStatus.ANALYSING
         self._analysing.add(e.uid)
-        self._emit("entry", e)
+        self._emit(PlayerEvent.ENTRY, e)
         path = e.path
         self.run_background(lambda: Song.load(path), lambda r, err: self._analysed(e, r, err),
                             priority)
@@ -300,12 +304,12 @@ class Player:
     def _analysed(self, e: QueueEntry, song: Song | None, error: BaseException | None) -> None:
         self._analysing.discard(e.uid)
         if error is not None:
-            e.status, e.error = "failed", _one_line(error)
+            e.status, e.error = EntryStatus.FAILED, _one_line(error)
             if e in self.queue:
-                self._say(f"{e.error}; skipped")
+                self._say(f"{e.error}; skipped", NoticeLevel.ERROR)
         else:
-            e.song, e.status = song, "ready"
-        self._emit("entry", e)
+            e.song, e.status = song, EntryStatus.READY
+        self._emit(PlayerEvent.ENTRY, e)
         if self._want_play is not None and self._want_play[0] == e.uid:
             self._start_wanted()
         self._schedule_analysis()
@@ -314,29 +318,29 @@ class Player:
     # ------------------------------------------------------------------ playback
     def play(self) -> None:
         """Play (or resume); starts the queue's first playable song when nothing is loaded."""
-        if self.state == "paused" and self.sink is not None:
+        if self.state == PlayState.PAUSED and self.sink is not None:
             self.output.set_paused(False)
-            self._set_state("playing")
+            self._set_state(PlayState.PLAYING)
             return
-        if self.state in ("playing", "loading"):
+        if self.state in (PlayState.PLAYING, PlayState.LOADING):
             return
         start = self.play_queue.first_playable(self.current)
         if start is not None:
             self.play_entry(start)
 
     def pause(self) -> None:
-        if self.sink is not None and self.state == "playing":
+        if self.sink is not None and self.state == PlayState.PLAYING:
             self.output.set_paused(True)
-            self._set_state("paused")
+            self._set_state(PlayState.PAUSED)
 
     def toggle(self) -> None:
         """Play/pause."""
-        self.pause() if self.state == "playing" else self.play()
+        self.pause() if self.state == PlayState.PLAYING else self.play()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: PlayState) -> None:
         if state != self.state:
             self.state = state
-            self._emit("state", state)
+            self._emit(PlayerEvent.STATE, state)
 
     def set_volume(self, volume: float) -> None:
         self.output.set_volume(float(np.clip(volume, 0.0, 1.0)))
@@ -346,23 +350,23 @@ class Player:
 
         With ``paused`` (restoring a saved session) it is cued at ``seconds`` and waits.
         """
-        if entry.status == "failed":
-            self._say(f"{entry.title}: cannot be played ({entry.error})")
+        if entry.status == EntryStatus.FAILED:
+            self._say(f"{entry.title}: cannot be played ({entry.error})", NoticeLevel.ERROR)
             return
-        if self.state in ("playing", "paused") and self.timeline.segments:
-            if self.state == "paused":
+        if self.state in (PlayState.PLAYING, PlayState.PAUSED) and self.timeline.segments:
+            if self.state == PlayState.PAUSED:
                 self.output.set_paused(False)
-                self._set_state("playing")
+                self._set_state(PlayState.PLAYING)
             self.scheduler.mix_into(entry)
             return
         self.current = entry
         self.play_queue.follow(entry, or_top=True)
-        self._emit("current", entry)
+        self._emit(PlayerEvent.CURRENT, entry)
         if self.sink is None or entry.song is None:
             self._want_play = (entry.uid, seconds, paused)
-            self._set_state("loading")
+            self._set_state(PlayState.LOADING)
             self.start_audio()
-            if entry.status == "waiting":
+            if entry.status == EntryStatus.WAITING:
                 self._analyse(entry, priority=10)
             return
         self._start_fresh(entry, seconds, paused)
@@ -377,9 +381,9 @@ class Player:
         self.output.set_paused(paused)
         self.current = entry
         self.play_queue.follow(entry, or_top=True)
-        self._set_state("paused" if paused else "playing")
-        self._emit("current", entry)
-        self._emit("timeline")
+        self._set_state(PlayState.PAUSED if paused else PlayState.PLAYING)
+        self._emit(PlayerEvent.CURRENT, entry)
+        self._emit(PlayerEvent.TIMELINE)
         self._revalidate()
 
     def next(self) -> None:
@@ -409,7 +413,7 @@ class Player:
         lo, hi = self.scheduler.window()
         target = int(np.clip(lo + seconds * self.sample_rate, lo, max(lo, hi - 1)))
         self.output.seek(target)
-        self._emit("seek", target)
+        self._emit(PlayerEvent.SEEK, target)
 
     @property
     def transitions_done(self) -> int:
@@ -453,7 +457,7 @@ class Player:
 
     def _revalidate(self) -> None:
         """Drop transitions that no longer match the queue, then ask for the right one."""
-        if not self.scheduler.slots or self.state not in ("playing", "paused"):
+        if not self.scheduler.slots or self.state not in (PlayState.PLAYING, PlayState.PAUSED):
             return
         self.scheduler.revalidate()
 
@@ -465,16 +469,16 @@ class Player:
             return
         err = self.output.take_error()
         if err:
-            self._say(f"Audio error: {err}")
+            self._say(f"Audio error: {err}", NoticeLevel.ERROR)
         idx = sch.current_index()
         info = sch.slots[sch.song_index_for(idx)]
         entry = self.play_queue.get(info.uid) if info.kind == "song" else None
         if entry is not None and entry is not self.current:
             self.current = entry
             self.play_queue.follow(entry)
-            self._emit("current", entry)
+            self._emit(PlayerEvent.CURRENT, entry)
             self._revalidate()
-        if self.state != "playing":
+        if self.state != PlayState.PLAYING:
             return
         sch.trim_past(idx)
         segs = self.timeline.segments
@@ -482,8 +486,8 @@ class Player:
         if self.position >= last.end:
             # The queue ran out (repeat off, or nothing playable): stop at the end.
             self.output.set_paused(True)
-            self._set_state("stopped")
-            self._emit("ended")
+            self._set_state(PlayState.STOPPED)
+            self._emit(PlayerEvent.ENDED)
             return
         sch.tick()
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..notices import Notice, NoticeLevel
+
 __all__ = ["MIDI_SUFFIXES", "PLAYLIST_SUFFIXES", "Label", "Expanded", "read_playlist",
            "read_m3u", "write_m3u8", "expand", "expand_paths", "label_key", "labels_by_key"]
 
@@ -88,7 +90,7 @@ def expand(paths: Iterable[str | Path], notice: Callable[[str], None] = print) -
         if p.is_dir():
             kids = sorted(q for q in p.rglob("*") if q.suffix.lower() in MIDI_SUFFIXES)
             if not kids:
-                notice(f"{p.name}: no MIDI files in this folder")
+                notice(Notice(f"{p.name}: no MIDI files in this folder", NoticeLevel.WARNING))
             out.paths.extend(k for k in kids if k.is_file())
         elif p.suffix.lower() in PLAYLIST_SUFFIXES and depth < 4:
             rp = p.resolve()
@@ -98,18 +100,19 @@ def expand(paths: Iterable[str | Path], notice: Callable[[str], None] = print) -
             try:
                 entries = read_playlist(p)
             except OSError as exc:
-                notice(f"{p.name}: cannot read playlist ({exc.strerror or exc})")
+                notice(Notice(f"{p.name}: cannot read playlist ({exc.strerror or exc})",
+                              NoticeLevel.ERROR))
                 return
             for e, lab in entries:
                 visit(e, depth + 1, lab)
         elif not p.exists():
-            notice(f"{p.name}: file not found")
+            notice(Notice(f"{p.name}: file not found", NoticeLevel.ERROR))
         elif p.suffix.lower() in MIDI_SUFFIXES or _has_midi_header(p):
             out.paths.append(p)
             if label is not None:
                 out.labels[p] = label
         else:
-            notice(f"{p.name}: not a MIDI file, not added")
+            notice(Notice(f"{p.name}: not a MIDI file, not added", NoticeLevel.ERROR))
 
     for raw in paths:
         visit(Path(raw).expanduser(), 0)

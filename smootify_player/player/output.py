@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import one_line
 from ..music.timeline import Timeline
+from ..notices import Notice, NoticeLevel
 from .schedule import RunBackground
 
 __all__ = ["AudioOutput"]
@@ -73,7 +74,7 @@ class AudioOutput:
     def _ready(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
             self.error = one_line(error)
-            self.say(f"Audio could not start: {self.error}")
+            self.say(Notice(f"Audio could not start: {self.error}", NoticeLevel.ERROR))
             return
         engine, sink, notes = result
         if self._closed:
@@ -81,7 +82,7 @@ class AudioOutput:
             engine.close()
             return
         for n in notes:
-            self.say(n.removeprefix("smootify: "))
+            self.say(Notice.of(n, NoticeLevel.WARNING))
         self.engine, self.sink = engine, sink
         engine.volume = self.volume
         self.on_ready(sink.name)
@@ -156,9 +157,9 @@ class AudioOutput:
 
         def done(synth: Any, error: BaseException | None) -> None:
             for n in notes:
-                self.say(n.removeprefix("smootify: "))
+                self.say(Notice.of(n, NoticeLevel.WARNING))
             if error is not None:
-                self.say(f"Soundfont not loaded: {one_line(error)}")
+                self.say(Notice(f"Soundfont not loaded: {one_line(error)}", NoticeLevel.ERROR))
                 return
             if self.engine is None:
                 synth.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..music.song import Song
 from .files import Label, label_key, labels_by_key
+from .states import EntryStatus
 
 __all__ = ["QueueEntry", "PlayQueue"]
 
@@ -27,7 +28,7 @@ class QueueEntry:
 
     path: Path
     song: Song | None = None
-    status: str = "waiting"  # waiting | analysing | ready | failed
+    status: EntryStatus = EntryStatus.WAITING
     error: str = ""
     label: Label | None = None  # (title, credit) its playlist gave it
     uid: int = field(default_factory=lambda: next(_uids))
@@ -103,7 +104,7 @@ class PlayQueue:
             e = QueueEntry(Path(p), label=by_key.get(label_key(p)))
             song = analysed[i] if analysed else None
             if song is not None:
-                e.song, e.status = song, "ready"
+                e.song, e.status = song, EntryStatus.READY
             entries.append(e)
             self._known[e.uid] = e
         at = len(self.entries) if at is None else max(0, min(at, len(self.entries)))
@@ -182,7 +183,7 @@ class PlayQueue:
         """``prefer`` when queued, else the first entry that has not failed."""
         if prefer is not None and self.row_of(prefer) is not None:
             return prefer
-        return next((e for e in self.entries if e.status != "failed"), None)
+        return next((e for e in self.entries if e.status != EntryStatus.FAILED), None)
 
     def next_after(self, uid: int | None, repeat: bool, skip_self: bool = False
                    ) -> QueueEntry | None:
@@ -207,7 +208,7 @@ class PlayQueue:
             candidates += list(range(0, end))
         for i in candidates:
             e = self.entries[i]
-            if e.status == "failed" or (skip_self and e.uid == uid and n > 1):
+            if e.status == EntryStatus.FAILED or (skip_self and e.uid == uid and n > 1):
                 continue
             return e
         return None
@@ -220,7 +221,7 @@ class PlayQueue:
             row = self.hint
         for k in range(1, n + 1):
             e = self.entries[(row - k) % n]
-            if e.status != "failed":
+            if e.status != EntryStatus.FAILED:
                 return e
         return None
 

@@ -32,14 +32,16 @@ from typing import Any
 
 import numpy as np
 
-from ..composers import NoBridge
-from ..music.bridge import Bridge, BridgeComposer, RuleComposer
-from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, add_join
+from ..composers import instant_composer
+from ..music.bridge import Bridge, BridgeComposer
+from ..music.join import CROSSFADE_BARS, MIN_PLAY_BARS, JoinMode, add_join
 from ..music.mixpoint import MixPlan, MixSettings, plan_mix
 from ..music.song import Song
 from ..music.timeline import Segment, Timeline
+from ..notices import Notice, NoticeLevel
 from .queue import PlayQueue, QueueEntry
-from .settings import TRANSITIONS, PlayerSettings
+from .settings import PlayerSettings, join_mode, late_join_mode
+from .states import EntryStatus, PlayerEvent
 
 __all__ = ["RunBackground", "PlannedJoin", "Slot", "build_join", "TransitionScheduler"]
 
@@ -211,7 +213,7 @@ class TransitionScheduler:
                 self.timeline.splice([slot.open_segment])
         del self.slots[k + 1:]
         self._invalidate()
-        self.emit("timeline", None)
+        self.emit(PlayerEvent.TIMELINE, None)
 
     def apply(self, tr: PlannedJoin) -> bool:
         """Splice a prebuilt join onto the timeline if its exit is still ahead."""
@@ -234,8 +236,8 @@ class TransitionScheduler:
                                forced=self.mix_now is not None))
         self.mix_now = None
         self.joins_done += 1
-        self.emit("timeline", None)
-        self.emit("planned", tr)
+        self.emit(PlayerEvent.TIMELINE, None)
+        self.emit(PlayerEvent.PLANNED, tr)
         return True
 
     def trim_past(self, idx: int, keep_s: float = 30.0) -> None:
@@ -306,7 +308,7 @@ class TransitionScheduler:
             return  # already joined (a cut song is followed by its join)
         b = target.song
         if b is None:
-            if target.status == "waiting":
+            if target.status == EntryStatus.WAITING:
                 self.analyse(target)
             return
         key = (self.generation, src.uid, target.uid)
@@ -315,14 +317,14 @@ class TransitionScheduler:
         self.inflight = key
         exit_bars = self._exit_window(seg, a)
         mix = self._mix_settings()
-        composer_name = TRANSITIONS.get(self.settings().transition, "rule")
+        mode = join_mode(self.settings().transition)
         sr, gen, seed, from_bar = self.sample_rate, self.generation, self.joins_done, seg.from_bar
         min_exit = from_bar + 1 if self.mix_now else min(from_bar + MIN_PLAY_BARS, a.n_bars)
         source, dest, composer = src.uid, target.uid, self.composer
         notes: list[str] = []  # the job's own: handed back with its result
 
         def job() -> PlannedJoin:
-            comp = None if composer_name == "crossfade" else composer(composer_name, notes.append)
+            comp = None if mode is JoinMode.CROSSFADE else composer(mode.value, notes.append)
             plan = plan_mix(a, b, mix, exit_bars=exit_bars, min_exit_bar=min_exit)
             return build_join(a, b, from_bar, plan, comp, sr, seed, source, dest, gen)
 
@@ -331,7 +333,7 @@ class TransitionScheduler:
     def _planned(self, result: PlannedJoin | None, error: BaseException | None,
                  notes: list[str]) -> None:
         for n in notes:
-            self.say(n.removeprefix("smootify: "))
+            self.say(Notice.of(n, NoticeLevel.WARNING))
         if error is not None or result is None:
             log.warning("planning failed: %s", error)
             self.failed, self.inflight = self.inflight, None
@@ -357,7 +359,8 @@ class TransitionScheduler:
 
     def join_lead_bars(self) -> int:
         """Bars before the exit bar that the join already uses (a crossfade starts early)."""
-        return CROSSFADE_BARS if self.settings().transition == "crossfade" else 0
+        return CROSSFADE_BARS if join_mode(self.settings().transition) is JoinMode.CROSSFADE \
+            else 0
 
     def first_future_bar(self, seg: Segment, song: Song, lead_s: float) -> int:
         """First bar of ``seg`` starting at least ``lead_s`` of audio after the render head."""
@@ -410,8 +413,7 @@ class TransitionScheduler:
         first = min(self.first_future_bar(seg, a, lead_s=0.0) + self.join_lead_bars(),
                     a.n_bars)
         plan = plan_mix(a, b, self._mix_settings(), exit_bars=range(first, first + 1))
-        composer = {"cut": NoBridge(), "crossfade": None}.get(self.settings().transition,
-                                                              RuleComposer())
+        composer = instant_composer(late_join_mode(self.settings().transition))
         tr = build_join(a, b, seg.from_bar, plan, composer, self.sample_rate, self.joins_done,
                         src.uid, target.uid, self.generation, fallback=True)
         if self.apply(tr):
@@ -439,9 +441,9 @@ class TransitionScheduler:
         bar = min(self.first_future_bar(seg, src.song, lead_s=0.6) + self.join_lead_bars(),
                   src.song.n_bars)
         self.mix_now = (entry.uid, bar)
-        if entry.song is None and entry.status == "waiting":
+        if entry.song is None and entry.status == EntryStatus.WAITING:
             self.analyse(entry)
-        self.emit("mixing", entry)
+        self.emit(PlayerEvent.MIXING, entry)
         self.request()
 
     def mixing_into(self, idx: int) -> QueueEntry | None:

@@ -5,12 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..music.join import JoinMode
 from ..music.mixpoint import METHODS
 
-__all__ = ["TRANSITIONS", "PlayerSettings"]
+__all__ = ["TRANSITIONS", "PlayerSettings", "join_mode", "late_join_mode"]
 
-#: Transition modes shown in Settings: the composer each one uses.
-TRANSITIONS: dict[str, str] = {"ai": "unet", "crossfade": "crossfade", "cut": "none"}
+#: The transition settings (what Settings offers) and the join mode each one plays.
+TRANSITIONS: dict[str, JoinMode] = {
+    "ai": JoinMode.MODEL,
+    "crossfade": JoinMode.CROSSFADE,
+    "cut": JoinMode.CUT,
+}
+
+
+def join_mode(transition: str) -> JoinMode:
+    """The join mode the setting ``transition`` plays (the rule bridge if it is unknown)."""
+    return TRANSITIONS.get(transition, JoinMode.RULE)
+
+
+def late_join_mode(transition: str) -> JoinMode:
+    """The join mode built on the spot when the planned join is late: no model, no wait."""
+    mode = join_mode(transition)
+    return JoinMode.RULE if mode is JoinMode.MODEL else mode
 
 
 @dataclass

@@ -13,17 +13,21 @@ import numpy as np
 
 from ..music.bridge import STEPS_PER_BAR
 from ..music.families import N_FAMILIES
+from ..music.join import JoinMode
 from ..music.timeline import Segment, Timeline, ramp_step_times
 from .queue import PlayQueue, QueueEntry
 from .schedule import TransitionScheduler
+from .states import PlayState
 
 __all__ = ["NowPlaying", "RollNote", "now_playing", "roll"]
 
-#: How the now-playing card names a join's composer.
-_COMPOSER_NAMES = {"unet": "AI bridge", "rule": "rule bridge", "crossfade": "crossfade",
-                   "none": "cut"}
-#: How the piano roll labels a join's span.
-_SPAN_LABELS = {"unet": "AI", "rule": "rule", "none": "cut"}
+#: How the views name each join mode: (now-playing card, piano-roll span).
+JOIN_NAMES: dict[JoinMode, tuple[str, str]] = {
+    JoinMode.MODEL: ("AI bridge", "AI"),
+    JoinMode.RULE: ("rule bridge", "rule"),
+    JoinMode.CROSSFADE: ("crossfade", "crossfade"),
+    JoinMode.CUT: ("cut", "cut"),
+}
 
 
 @dataclass
@@ -37,7 +41,7 @@ class NowPlaying:
     duration: float = 0.0
     marks: list[tuple[float, float]] = field(default_factory=list)
     entry: QueueEntry | None = None
-    state: str = "stopped"
+    state: PlayState = PlayState.STOPPED
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class RollNote:
     bridge: bool
 
 
-def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state: str,
+def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state: PlayState,
                 current: QueueEntry | None) -> NowPlaying:
     """Title ("A + B" during a join), position and join marks of the current window."""
     out = NowPlaying(state=state)
@@ -59,7 +63,7 @@ def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state
     if idx < 0:
         if current is not None:
             out.title, out.entry = current.title, current
-            out.subtitle = "Loading…" if state == "loading" else current.credit
+            out.subtitle = "Loading…" if state == PlayState.LOADING else current.credit
         return out
     segs, sr = sch.timeline.segments, sch.sample_rate
     slot, seg = sch.slots[idx], segs[idx]
@@ -75,7 +79,7 @@ def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state
         out.title = " + ".join(e.title for e in (a, b) if e is not None)
         composer = seg.bridge.composer if seg.bridge else seg.kind
         out.subtitle = "Crossfade" if seg.kind == "crossfade" else \
-            f"Bridge · {_COMPOSER_NAMES.get(composer, composer)}"
+            f"Bridge · {JOIN_NAMES.get(composer, (composer, ''))[0]}"
         out.entry = b
     else:
         e = queue.get(slot.uid)
@@ -105,7 +109,7 @@ def roll(timeline: Timeline, t0: float, t1: float
             continue
         if seg.kind == "bridge":
             composer = seg.bridge.composer if seg.bridge else ""
-            spans.append((s0, s1, _SPAN_LABELS.get(composer, composer)))
+            spans.append((s0, s1, JOIN_NAMES.get(composer, ("", composer))[1]))
             notes.extend(n for n in _bridge_notes(seg, sr) if n.end >= t0 and n.start <= t1)
             continue
         if seg.kind == "crossfade":
