@@ -79,11 +79,6 @@ class Worker(QObject):
         self._pool.start(_Task(token, fn, self._carrier), priority)
         self.busy_changed.emit(len(self._pending))
 
-    @property
-    def pending(self) -> int:
-        """How many submitted jobs have not reported back yet."""
-        return len(self._pending)
-
     @Slot(int, object, object)
     def _finished(self, token: int, result: Any, error: BaseException | None) -> None:
         # What a job built (a Song holds tens of thousands of note objects) lives long; move

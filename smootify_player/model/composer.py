@@ -7,8 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import STEPS_PER_BAR
 from ..data import data_path
-from ..music.bridge import STEPS_PER_BAR, Bridge, BridgeContext, BridgeNote
+from ..music.bridge import Bridge, BridgeContext, BridgeNote
 from ..music.families import DRUMS
 from .decode import GAP_STEPS, decode_notes, decode_to_density, predict_probs
 from .runtime import load_runtime

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from ..constants import STEPS_PER_BAR
+
 __all__ = ["STEPS_PER_BAR", "GAP_BARS", "N_TRACKS", "ModelConfig", "build_input", "in_channels",
            "DIGEST_KEY", "tensor_digest"]
 
@@ -25,7 +27,6 @@ def tensor_digest(params: dict[str, np.ndarray]) -> str:
         h.update(a.tobytes())
     return h.hexdigest()
 
-STEPS_PER_BAR = 16
 GAP_BARS = 2
 N_TRACKS = 5
 

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from ..constants import STEPS_PER_BAR
 from .families import BASS, DRUMS, GUITAR, N_FAMILIES, PIANO, STRINGS
 from .key import Key, key_scale
 from .song import Voice
@@ -28,7 +29,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 BRIDGE_BARS = 2
-STEPS_PER_BAR = 16
 #: Bars of context handed to a composer on each side of the gap (zero-padded when short).
 CONTEXT_BARS = 4
 #: Most voices (instruments) of each song a bridge plays on; drums share one channel.

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..constants import STEPS_PER_BAR
 from .families import DRUMS, N_FAMILIES
 
 __all__ = ["STEPS_PER_BAR", "BarFeatures", "bar_features"]
 
-STEPS_PER_BAR = 16
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 import mido
 import numpy as np
 
+from ..errors import UserFacingError, one_line
 from ._midi import pretty_midi
 from .families import FAMILIES, N_FAMILIES, family_of
 from .features import STEPS_PER_BAR, BarFeatures, bar_features
@@ -30,7 +31,7 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 STATE_CCS: tuple[int, ...] = (0, 1, 7, 10, 11, 32, 64, 66, 67, 71, 72, 73, 74, 91, 93)
 
 
-class SongError(Exception):
+class SongError(UserFacingError):
     """A MIDI file that cannot be used; ``str()`` is one line naming the file and the reason."""
 
 
@@ -213,7 +214,8 @@ class Song:
         except SongError:
             raise
         except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
-            raise SongError(f"{name}: unreadable MIDI ({_one_line(exc)})") from None
+            why = one_line(exc, typed=False, limit=200)
+            raise SongError(f"{name}: unreadable MIDI ({why})") from None
         if midi.resolution <= 0:
             raise SongError(f"{name}: SMPTE timing is not supported")
         song = cls(path, midi, digest or hashlib.sha1(data).hexdigest(), credit)
@@ -336,11 +338,6 @@ class Song:
     def bar_time(self, bar: int) -> float:
         """Seconds at the start of ``bar`` (``n_bars`` gives the end)."""
         return float(self.downbeats[int(np.clip(bar, 0, self.n_bars))])
-
-    def bar_at(self, seconds: float) -> int:
-        """Index of the bar sounding at ``seconds``."""
-        return int(np.clip(np.searchsorted(self.downbeats, seconds, side="right") - 1,
-                           0, self.n_bars - 1))
 
     def key_at(self, bar: int, window: int = 8) -> Key:
         """Key of the ``window`` bars centred on ``bar`` (the song's key when they are empty)."""
@@ -535,13 +532,6 @@ def _credit(mf: mido.MidiFile) -> str | None:
             if msg.is_meta and msg.type == "copyright" and msg.text.strip():
                 return msg.text.strip()[:200]
     return None
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
-
-
 _CACHE: OrderedDict[str, Song] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .bridge import STEPS_PER_BAR, Bridge, BridgeNote
+from ..constants import STEPS_PER_BAR
+from .bridge import Bridge, BridgeNote
 from .families import DRUMS, N_FAMILIES
 from .song import Song
 
@@ -58,7 +59,6 @@ class Segment:
     songs: tuple[Song, ...] = ()
     tempo_from: float = 0.0
     tempo_to: float = 0.0
-    meta: dict = field(default_factory=dict)
 
     @property
     def end(self) -> int:
@@ -213,11 +213,6 @@ class Timeline:
                 if sample < seg.end:
                     return i
             return len(self.segments) - 1
-
-    def segment_at(self, sample: int) -> Segment | None:
-        """The segment sounding at ``sample``, or None when empty."""
-        with self.lock:
-            return self.segments[self.segment_index(sample)] if self.segments else None
 
     def bar_sample(self, segment: Segment, bar: int) -> int:
         """Timeline sample where ``bar`` (counted in the segment's song) starts."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..composers import Composers
 from ..errors import one_line
-from ..music.song import Song, SongError
+from ..music.song import Song
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
 from .files import Expanded, Label, expand
@@ -206,7 +206,7 @@ class Player:
 
         def loaded(i: int, song: Song | None, error: BaseException | None) -> None:
             if error is not None:
-                self._say(f"{_one_line(error)}; not added", NoticeLevel.ERROR)
+                self._say(f"{one_line(error)}; not added", NoticeLevel.ERROR)
             results[i] = song if error is None else None
             flush()
 
@@ -224,7 +224,7 @@ class Player:
             for n in notes:
                 self._say(n)
             if error is not None:
-                self._say(f"Could not add files: {_one_line(error)}", NoticeLevel.ERROR)
+                self._say(f"Could not add files: {one_line(error)}", NoticeLevel.ERROR)
             found = found if error is None and found is not None else Expanded()
             files.extend(found.paths)
             labels.update(found.labels)
@@ -304,7 +304,7 @@ class Player:
     def _analysed(self, e: QueueEntry, song: Song | None, error: BaseException | None) -> None:
         self._analysing.discard(e.uid)
         if error is not None:
-            e.status, e.error = EntryStatus.FAILED, _one_line(error)
+            e.status, e.error = EntryStatus.FAILED, one_line(error)
             if e in self.queue:
                 self._say(f"{e.error}; skipped", NoticeLevel.ERROR)
         else:
@@ -541,7 +541,3 @@ class Player:
         self.output.close()
         self.scheduler.closed = True
         self.composers.close()
-
-
-def _one_line(exc: BaseException) -> str:
-    return one_line(exc, typed=not isinstance(exc, SongError))

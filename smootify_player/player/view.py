@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..music.bridge import STEPS_PER_BAR
+from ..constants import STEPS_PER_BAR
 from ..music.families import N_FAMILIES
 from ..music.join import JoinMode
 from ..music.timeline import Segment, Timeline, ramp_step_times

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import STEPS_PER_BAR
+
 __all__ = [
     "STEPS_PER_BAR",
     "MAX_CTX_BARS",
@@ -21,7 +23,6 @@ __all__ = [
     "transpose_pitched",
 ]
 
-STEPS_PER_BAR = 16
 GAP_BARS = 2
 #: Every window has this much context on each side, whatever the model uses, so that all
 #: context lengths and baselines are scored on the very same windows.
