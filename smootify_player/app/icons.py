@@ -51,7 +51,7 @@ class _SvgEngine(QIconEngine):
         p.end()
         return pm
 
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,  # noqa: N802
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
                      scale: float) -> QPixmap:
         pm = self.pixmap(size * scale, mode, state)
         pm.setDevicePixelRatio(scale)

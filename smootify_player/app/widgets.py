@@ -68,7 +68,7 @@ class PianoRoll(QWidget):
         self._font.setPointSizeF(8.5)
         self._font.setBold(True)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect())
@@ -164,7 +164,7 @@ class SeekSlider(QSlider):
     def set_duration(self, seconds: float) -> None:
         self.setMaximum(max(1, int(seconds * 1000)))
 
-    def mousePressEvent(self, ev: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, ev: QMouseEvent) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
             opt = QStyleOptionSlider()
             self.initStyleOption(opt)
@@ -176,7 +176,7 @@ class SeekSlider(QSlider):
             self.seek_requested.emit(value / 1000.0)
         super().mousePressEvent(ev)
 
-    def paintEvent(self, ev: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, ev: QPaintEvent) -> None:
         super().paintEvent(ev)
         if not self.marks or self.maximum() <= 0:
             return

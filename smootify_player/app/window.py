@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         self.notice_label.move((self.main.width() - self.notice_label.width()) // 2,
                                self.main.height() - self.notice_label.height() - 18)
 
-    def resizeEvent(self, ev: Any) -> None:  # noqa: N802
+    def resizeEvent(self, ev: Any) -> None:
         super().resizeEvent(ev)
         if self.notice_label.isVisible():
             self._place_notice()
@@ -481,17 +481,17 @@ class MainWindow(QMainWindow):
         if hex_geometry:
             self.restoreGeometry(QByteArray.fromHex(hex_geometry.encode()))
 
-    def dragEnterEvent(self, ev: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, ev: QDragEnterEvent) -> None:
         if ev.mimeData().hasUrls():
             ev.acceptProposedAction()
 
-    def dropEvent(self, ev: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, ev: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in ev.mimeData().urls() if u.isLocalFile()]
         if paths:
             self.add_paths(paths)
             ev.acceptProposedAction()
 
-    def closeEvent(self, ev: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, ev: QCloseEvent) -> None:
         self._timer.stop()
         self._save_timer.stop()
         self.save_state()

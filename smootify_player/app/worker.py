@@ -91,7 +91,7 @@ class Worker(QObject):
             return
         try:
             on_done(result, error)
-        except Exception:  # noqa: BLE001 - a bad callback must not kill the event loop
+        except Exception:  # a bad callback must not kill the event loop
             log.exception("background callback failed")
 
     def shutdown(self, wait_ms: int = 3000) -> None:

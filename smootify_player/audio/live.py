@@ -14,14 +14,14 @@ import numpy as np
 
 from .engine import Engine
 
-__all__ = ["Sink", "FluidDriverSink", "SilentClock", "open_sink", "AudioUnavailable"]
+__all__ = ["Sink", "FluidDriverSink", "SilentClock", "open_sink", "AudioUnavailableError"]
 
 #: Frames per driver callback; a period of ~12 ms keeps pause/seek/volume well under 100 ms.
 PERIOD = 512
 PERIODS = 4
 
 
-class AudioUnavailable(RuntimeError):
+class AudioUnavailableError(RuntimeError):
     """No audio device could be opened; the message is one line."""
 
 
@@ -166,7 +166,7 @@ class FluidDriverSink(_Base):
             tried.append(name)
         quiet.restore()
         if not self._driver:
-            raise AudioUnavailable(f"none of {', '.join(tried)} could open a device")
+            raise AudioUnavailableError(f"none of {', '.join(tried)} could open a device")
         self.latency = PERIOD * PERIODS
 
     def _fill(self, _data, length, _nfx, _fx, nout, out) -> int:

@@ -167,6 +167,6 @@ def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
             params = {k: f.get_tensor(k) for k in f.keys()}
         verify_digest(meta, params)
         return NumpyUNet(ModelConfig.from_json(meta["config"]), params), meta
-    except Exception as exc:  # noqa: BLE001 - re-raised as one clear error
+    except Exception as exc:  # re-raised as one clear error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ValueError(f"corrupt bridge weights {path.name}: {first}") from exc

@@ -151,7 +151,7 @@ def load_model(path: str | Path) -> tuple[BridgeUNet, dict[str, str]]:
         cfg = ModelConfig.from_json(meta["config"])
         model = BridgeUNet(cfg)
         model.load_state_dict(state, strict=True)
-    except Exception as exc:  # noqa: BLE001 - re-raised as one clear error
+    except Exception as exc:  # re-raised as one clear error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ValueError(f"corrupt bridge weights {path.name}: {first}") from exc
     model.eval()

@@ -55,7 +55,7 @@ def bar_features(active: np.ndarray, onset: np.ndarray) -> BarFeatures:
     pad = np.zeros((n, 132), np.float32)
     pad[:, :128] = pitched
     pc = pad.reshape(n, 11, 12).sum(1)
-    onset_grid = ons.any(axis=3).transpose(0, 2, 1)  # (n, 5, 16)
+    onset_grid = np.any(ons, axis=3).transpose(0, 2, 1)  # (n, 5, 16)
     density = ons.sum(axis=(1, 2, 3)).astype(np.float32)
-    presence = act.any(axis=(1, 3))
+    presence = np.any(act, axis=(1, 3))
     return BarFeatures(pc=pc, onsets=onset_grid, density=density, presence=presence)

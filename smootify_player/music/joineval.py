@@ -644,7 +644,7 @@ def segment_notes(segment: Any) -> np.ndarray:
             if stack:
                 rows[stack.pop(0)][1] = s
     out = np.zeros(len(rows), _NOTE_DTYPE)
-    for i, name in enumerate(_NOTE_DTYPE.names):
+    for i, name in enumerate(_NOTE_DTYPE.names or ()):
         out[name] = [r[i] for r in rows]
     return out
 
@@ -914,6 +914,8 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
     dip = level_dip(audio, sr, join_span, before, after)
 
     key = song_b.key_at(span.entry_bar + 4)
+    meter: dict[str, Any]
+    tex: dict[str, Any]
     if j is None:
         meter = {"bar_quarters": [], "expected_quarters": [], "meter_error": 0.0,
                  "on_grid": None, "onsets": 0, "meter_break": False}

@@ -95,7 +95,7 @@ def song_cuts(f: MixFeatures) -> np.ndarray:
     """Cut bars k of a song: multiples of 4, 4 <= k <= n - 4, bars k - 1 and k not empty."""
     n = f.n_bars
     ks = np.arange(4, n - 4 + 1, 4, dtype=np.int64)
-    active = f.presence.any(-1)
+    active = np.any(f.presence, axis=-1)
     return ks[active[ks - 1] & active[ks]] if ks.size else ks
 
 

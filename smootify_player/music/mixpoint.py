@@ -282,11 +282,11 @@ class MixFeatures:
     def __post_init__(self) -> None:
         ons = np.asarray(self.onsets) > 0
         beat = FIRST_BEAT_STEPS
-        self.sound = (np.asarray(self.presence) > 0).any(-1)
-        self.pitched = (np.asarray(self.pc) > 0).any(-1)
-        self.starts = ons.any((1, 2))
-        self.first_beat = ons[:, :, :beat].any((1, 2))
-        self.pickup = self.starts & ~ons[:, :, :ons.shape[-1] - beat].any((1, 2))
+        self.sound = np.any(np.asarray(self.presence) > 0, axis=-1)
+        self.pitched = np.any(np.asarray(self.pc) > 0, axis=-1)
+        self.starts = np.any(ons, axis=(1, 2))
+        self.first_beat = np.any(ons[:, :, :beat], axis=(1, 2))
+        self.pickup = self.starts & ~np.any(ons[:, :, :ons.shape[-1] - beat], axis=(1, 2))
 
     @classmethod
     def from_bar_features(cls, bf: BarFeatures, tempo: np.ndarray | float) -> MixFeatures:

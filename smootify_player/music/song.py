@@ -332,7 +332,7 @@ class Song:
     @property
     def families(self) -> tuple[str, ...]:
         """Names of the LPD-5 families that play in the song."""
-        present = self.features.presence.any(0)
+        present = np.any(self.features.presence, axis=0)
         return tuple(f for f, p in zip(FAMILIES, present) if p)
 
     def bar_time(self, bar: int) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from ..errors import one_line
 from ..music.song import Song
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
-from .files import Expanded, Label, expand
+from .files import Expanded, Label, Labels, expand
 from .output import AudioOutput
 from .queue import PlayQueue, QueueEntry
 from .schedule import RunBackground, TransitionScheduler
@@ -161,7 +161,7 @@ class Player:
 
     def add(self, paths: Iterable[str | Path], at: int | None = None,
             analysed: Sequence[Song | None] | None = None,
-            labels: Mapping[str | Path, Sequence[str]] | None = None) -> list[QueueEntry]:
+            labels: Labels | None = None) -> list[QueueEntry]:
         """Queue ``paths`` at ``at`` (the end by default); returns the new entries.
 
         ``labels`` maps paths to the (title, credit) a playlist gave them.
@@ -186,22 +186,23 @@ class Player:
         results: dict[int, Song | None] = {}
         files: list[Path] = []
         labels: dict[Path, Label] = {}
-        cursor = [0, at]  # next file to queue, and where it goes
+        next_file = [0]  # the next file to queue
+        row: list[int | None] = [at]  # where it goes (None: the end)
 
         def flush() -> None:
-            while cursor[0] in results:
-                i = cursor[0]
+            while next_file[0] in results:
+                i = next_file[0]
                 song = results.pop(i)
-                cursor[0] += 1
+                next_file[0] += 1
                 if song is None:
                     continue
-                new = self.add([files[i]], cursor[1], [song], labels)
-                if cursor[1] is not None:
-                    cursor[1] = self.play_queue.row_of(new[0]) + 1
+                new = self.add([files[i]], row[0], [song], labels)
+                if row[0] is not None:
+                    row[0] = (self.play_queue.row_of(new[0]) or 0) + 1
                 added.extend(new)
                 if play and len(added) == 1:
                     self.play_entry(new[0])
-            if cursor[0] == len(files):
+            if next_file[0] == len(files):
                 finish()
 
         def loaded(i: int, song: Song | None, error: BaseException | None) -> None:

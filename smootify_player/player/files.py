@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..notices import Notice, NoticeLevel
 
-__all__ = ["MIDI_SUFFIXES", "PLAYLIST_SUFFIXES", "Label", "Expanded", "read_playlist",
+__all__ = ["MIDI_SUFFIXES", "PLAYLIST_SUFFIXES", "Label", "Labels", "Expanded", "read_playlist",
            "read_m3u", "write_m3u8", "expand", "expand_paths", "label_key", "labels_by_key"]
 
 MIDI_SUFFIXES = (".mid", ".midi", ".kar", ".smf")
@@ -22,6 +22,8 @@ PLAYLIST_SUFFIXES = (".m3u", ".m3u8")
 
 #: (title, credit) that a playlist's ``#EXTINF`` line gives an entry.
 Label = tuple[str, str]
+#: Labels by path, as :func:`expand` returns them or as saved state stores them.
+Labels = Mapping[str, Sequence[str]] | Mapping[Path, Sequence[str]]
 
 
 @dataclass
@@ -130,7 +132,7 @@ def label_key(path: str | Path) -> str:
     return os.path.abspath(os.path.expanduser(str(path)))
 
 
-def labels_by_key(labels: Mapping[str | Path, Sequence[str]] | None) -> dict[str, Label]:
+def labels_by_key(labels: Labels | None) -> dict[str, Label]:
     """``labels`` keyed by :func:`label_key` (saved state stores them as lists)."""
     out: dict[str, Label] = {}
     for k, v in (labels or {}).items():

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..music.song import Song
-from .files import Label, label_key, labels_by_key
+from .files import Label, Labels, label_key, labels_by_key
 from .states import EntryStatus
 
 __all__ = ["QueueEntry", "PlayQueue"]
@@ -92,7 +92,7 @@ class PlayQueue:
     # ------------------------------------------------------------------ editing
     def add(self, paths: Iterable[str | Path], at: int | None = None,
             analysed: Sequence[Song | None] | None = None,
-            labels: Mapping[str | Path, Sequence[str]] | None = None) -> list[QueueEntry]:
+            labels: Labels | None = None) -> list[QueueEntry]:
         """Queue ``paths`` at row ``at`` (the end by default); returns the new entries.
 
         ``analysed`` gives songs already loaded (their entries are ready); ``labels`` maps

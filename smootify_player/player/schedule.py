@@ -66,7 +66,7 @@ class PlannedJoin:
     target: int  # uid of B
     plan: MixPlan
     bridge: Bridge
-    segments: list[Segment]
+    segments: tuple[Segment, Segment | None, Segment]  # A to its exit, the join, B
     generation: int
     fallback: bool = False
 
@@ -92,8 +92,7 @@ def build_join(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeC
     crossfade of A's last bars under B's first (as ``smootify mix --bridge crossfade``).
     """
     join = add_join(Timeline(sr), a, b, plan, composer, from_bar, seed=seed)
-    return PlannedJoin(source, target, plan, join.bridge, list(join.segments), generation,
-                       fallback)
+    return PlannedJoin(source, target, plan, join.bridge, join.segments, generation, fallback)
 
 
 def _ignore(*_: Any) -> None:
@@ -135,7 +134,7 @@ class TransitionScheduler:
                  render_head: Callable[[], int], speed: Callable[[], float] = lambda: 1.0,
                  analyse: Callable[[QueueEntry], None] = _ignore,
                  adding: Callable[[], bool] = lambda: False,
-                 emit: Callable[[str, Any], None] = _ignore,
+                 emit: Callable[[PlayerEvent, Any], None] = _ignore,
                  say: Callable[[str], None] = _ignore) -> None:
         self.timeline, self.queue, self.settings = timeline, queue, settings
         self.run_background, self.composer = run_background, composer

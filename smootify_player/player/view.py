@@ -22,7 +22,7 @@ from .states import PlayState
 __all__ = ["NowPlaying", "RollNote", "now_playing", "roll"]
 
 #: How the views name each join mode: (now-playing card, piano-roll span).
-JOIN_NAMES: dict[JoinMode, tuple[str, str]] = {
+JOIN_NAMES: dict[str, tuple[str, str]] = {
     JoinMode.MODEL: ("AI bridge", "AI"),
     JoinMode.RULE: ("rule bridge", "rule"),
     JoinMode.CROSSFADE: ("crossfade", "crossfade"),
@@ -151,6 +151,7 @@ def _runs(active: np.ndarray, onset: np.ndarray) -> list[tuple[int, int, int, in
 
 
 def _song_bar_notes(seg: Segment, k: int, sr: int) -> list[RollNote]:
+    assert seg.song is not None
     key = (seg.song.digest, seg.start, seg.from_bar, k)
     hit = _NOTE_CACHE.get(key)
     if hit is not None:
@@ -188,6 +189,7 @@ def _crossfade_notes(seg: Segment, sr: int) -> list[RollNote]:
 
 
 def _bridge_notes(seg: Segment, sr: int) -> list[RollNote]:
+    assert seg.bridge is not None
     key = ("bridge", seg.start, len(seg.bridge.notes))
     hit = _NOTE_CACHE.get(key)
     if hit is not None:

@@ -9,11 +9,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["SMOOTIFY_AUDIO"] = "silent"
 
-import pytest  # noqa: E402
-from midi_factory import write_song  # noqa: E402
+import pytest
+from midi_factory import write_song
 
-import smootify_player.app  # noqa: E402,F401  (the PySide6 6.12 guard, before any Qt call)
-from smootify_player.audio.synth import fallback_soundfont  # noqa: E402
+import smootify_player.app  # noqa: F401  (the PySide6 6.12 guard, before any Qt call)
+from smootify_player.audio.synth import fallback_soundfont
 
 SPEED = 12.0
 #: Tests join songs with the timeline's crossfade: the model's torch import (in its child

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synth import write_synthetic_npz  # noqa: E402
+from synth import write_synthetic_npz
 
 
 @pytest.fixture
