@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,11 +9,11 @@ from typing import Any
 import numpy as np
 
 from ..composers import Composers
-from ..errors import one_line
 from ..music.song import Song
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
-from .files import Expanded, Label, Labels, expand
+from .files import Labels
+from .loading import SongLoader
 from .output import AudioOutput
 from .queue import PlayQueue, QueueEntry
 from .schedule import RunBackground, TransitionScheduler
@@ -24,18 +23,21 @@ from .view import NowPlaying, RollNote, now_playing, roll
 
 __all__ = ["Player"]
 
-log = logging.getLogger(__name__)
 
-
-# ----------------------------------------------------------------------------- player
 class Player:
-    """Live playback of a queue of MIDI songs, joined by composed bridges.
+    """Live playback of a queue of MIDI songs, joined by composed bridges: the facade.
 
-    Everything here runs on one thread (the UI thread in the app); heavy work goes through
-    ``run_background`` and comes back as callbacks on that same thread. Call :meth:`poll`
-    regularly (the app does at 30 Hz): it follows the play position, applies the next
-    transition as soon as it is ready and, should one ever be late, joins with the rule
-    composer on the spot so playback never stops.
+    It holds the transport (play, pause, seek, next, previous), :meth:`poll`, the settings
+    and the snapshot, and wires the parts together: :class:`PlayQueue` (what plays next),
+    :class:`TransitionScheduler` (when each join is planned, built and spliced in),
+    :class:`SongLoader` (analysis), :class:`AudioOutput` (engine and sink) and the views.
+
+    Threads: the Player and all its parts belong to one thread, the owner (the UI thread in
+    the app). Heavy work goes through ``run_background`` and its results come back as
+    callbacks on the owner's thread; background jobs write nothing the owner reads. The
+    audio sink's own thread only renders the timeline (under its lock). Call :meth:`poll`
+    regularly (the app does at 30 Hz): it follows the play position, applies the next join
+    as soon as it is ready and, should one ever be late, builds one on the spot.
 
     Parameters
     ----------
@@ -58,7 +60,6 @@ class Player:
                  notice: Callable[[str], None] = print, audio: str | None = None,
                  clock_speed: float | None = None, sample_rate: int = 44100,
                  model_process: bool = True) -> None:
-        self.model_process = model_process
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
@@ -74,11 +75,11 @@ class Player:
             self.timeline, self.play_queue, lambda: self.settings, run_background,
             self.composers.get, position=lambda: self.output.position,
             render_head=lambda: self.output.render_head, speed=lambda: self.output.speed,
-            analyse=lambda e: self._analyse(e, priority=10), adding=lambda: self._adding > 0,
-            emit=self._emit, say=self._say)
-        self._analysing: set[int] = set()
+            analyse=lambda e: self.loader.analyse(e, priority=10),
+            adding=lambda: self.loader.batches > 0, emit=self._emit, say=self._say)
+        self.loader = SongLoader(self.play_queue, run_background, self._say,
+                                 lambda e: self._emit(PlayerEvent.ENTRY, e), self._analysed)
         self._want_play: tuple[int, float, bool] | None = None  # (uid, seconds, paused)
-        self._adding = 0  # add_checked batches still loading
 
     # ------------------------------------------------------------------ events
     def _emit(self, kind: PlayerEvent, payload: Any = None) -> None:
@@ -102,22 +103,8 @@ class Player:
         return self.output.engine
 
     @property
-    def sink(self) -> Any:
-        """The live sink, once audio runs."""
-        return self.output.sink
-
-    @property
-    def audio_error(self) -> str | None:
-        """Why audio could not start, if it could not."""
-        return self.output.error
-
-    @property
     def audio_name(self) -> str:
         return self.output.name
-
-    @property
-    def speed(self) -> float:
-        return self.output.speed
 
     @property
     def volume(self) -> float:
@@ -132,7 +119,7 @@ class Player:
         self._start_wanted()
 
     def _start_wanted(self) -> None:
-        if self._want_play is None or self.sink is None:
+        if self._want_play is None or not self.output.ready:
             return
         entry = self.play_queue.get(self._want_play[0])
         if entry is None or entry.status == EntryStatus.FAILED:
@@ -180,63 +167,13 @@ class Player:
         With ``play`` the first one queued starts (through a bridge if something plays).
         ``done`` receives every entry queued once the batch is through.
         """
-        paths = list(paths)
-        notes: list[str] = []
-        added: list[QueueEntry] = []
-        results: dict[int, Song | None] = {}
-        files: list[Path] = []
-        labels: dict[Path, Label] = {}
-        next_file = [0]  # the next file to queue
-        row: list[int | None] = [at]  # where it goes (None: the end)
+        def finished(added: list[QueueEntry]) -> None:
+            if done is not None:
+                done(added)
+            self._revalidate()
 
-        def flush() -> None:
-            while next_file[0] in results:
-                i = next_file[0]
-                song = results.pop(i)
-                next_file[0] += 1
-                if song is None:
-                    continue
-                new = self.add([files[i]], row[0], [song], labels)
-                if row[0] is not None:
-                    row[0] = (self.play_queue.row_of(new[0]) or 0) + 1
-                added.extend(new)
-                if play and len(added) == 1:
-                    self.play_entry(new[0])
-            if next_file[0] == len(files):
-                finish()
-
-        def loaded(i: int, song: Song | None, error: BaseException | None) -> None:
-            if error is not None:
-                self._say(f"{one_line(error)}; not added", NoticeLevel.ERROR)
-            results[i] = song if error is None else None
-            flush()
-
-        finished: list[bool] = []
-
-        def finish() -> None:
-            if not finished:
-                finished.append(True)
-                self._adding -= 1
-                if done is not None:
-                    done(added)
-                self._revalidate()
-
-        def expanded(found: Expanded | None, error: BaseException | None) -> None:
-            for n in notes:
-                self._say(n)
-            if error is not None:
-                self._say(f"Could not add files: {one_line(error)}", NoticeLevel.ERROR)
-            found = found if error is None and found is not None else Expanded()
-            files.extend(found.paths)
-            labels.update(found.labels)
-            if not files:
-                finish()
-            for i, f in enumerate(files):
-                self.run_background(lambda f=f: Song.load(f),
-                                    lambda r, e, i=i: loaded(i, r, e), 5)
-
-        self._adding += 1
-        self.run_background(lambda: expand(paths, notes.append), expanded, 6)
+        self.loader.add_batch(paths, at, lambda p, row, song, labels: self.add(
+            [p], row, [song], labels)[0], finished, self.play_entry if play else None)
 
     def remove(self, rows: Iterable[int]) -> None:
         """Remove the queue rows ``rows`` (what is playing keeps playing to its transition)."""
@@ -281,36 +218,11 @@ class Player:
     # ------------------------------------------------------------------ analysis
     def _schedule_analysis(self) -> None:
         """Analyse waiting entries one at a time, what plays next first."""
-        if self._analysing:
-            return
-        order = self._analysis_order()
-        for e in order:
-            if e.status == EntryStatus.WAITING:
-                self._analyse(e)
-                return
+        last = self.scheduler.last_song_uid()
+        self.loader.analyse_next(first=self._next_after(
+            last if last is not None else self.current.uid if self.current else None))
 
-    def _analysis_order(self) -> list[QueueEntry]:
-        nxt = self._next_after(self._last_song_uid())
-        first = [x for x in (nxt,) if x is not None]
-        return first + [e for e in self.queue if e not in first]
-
-    def _analyse(self, e: QueueEntry, priority: int = 1) -> None:
-        e.status = EntryStatus.ANALYSING
-        self._analysing.add(e.uid)
-        self._emit(PlayerEvent.ENTRY, e)
-        path = e.path
-        self.run_background(lambda: Song.load(path), lambda r, err: self._analysed(e, r, err),
-                            priority)
-
-    def _analysed(self, e: QueueEntry, song: Song | None, error: BaseException | None) -> None:
-        self._analysing.discard(e.uid)
-        if error is not None:
-            e.status, e.error = EntryStatus.FAILED, one_line(error)
-            if e in self.queue:
-                self._say(f"{e.error}; skipped", NoticeLevel.ERROR)
-        else:
-            e.song, e.status = song, EntryStatus.READY
-        self._emit(PlayerEvent.ENTRY, e)
+    def _analysed(self, e: QueueEntry) -> None:
         if self._want_play is not None and self._want_play[0] == e.uid:
             self._start_wanted()
         self._schedule_analysis()
@@ -319,7 +231,7 @@ class Player:
     # ------------------------------------------------------------------ playback
     def play(self) -> None:
         """Play (or resume); starts the queue's first playable song when nothing is loaded."""
-        if self.state == PlayState.PAUSED and self.sink is not None:
+        if self.state == PlayState.PAUSED and self.output.ready:
             self.output.set_paused(False)
             self._set_state(PlayState.PLAYING)
             return
@@ -330,7 +242,7 @@ class Player:
             self.play_entry(start)
 
     def pause(self) -> None:
-        if self.sink is not None and self.state == PlayState.PLAYING:
+        if self.output.ready and self.state == PlayState.PLAYING:
             self.output.set_paused(True)
             self._set_state(PlayState.PAUSED)
 
@@ -363,19 +275,19 @@ class Player:
         self.current = entry
         self.play_queue.follow(entry, or_top=True)
         self._emit(PlayerEvent.CURRENT, entry)
-        if self.sink is None or entry.song is None:
+        if not self.output.ready or entry.song is None:
             self._want_play = (entry.uid, seconds, paused)
             self._set_state(PlayState.LOADING)
             self.start_audio()
             if entry.status == EntryStatus.WAITING:
-                self._analyse(entry, priority=10)
+                self.loader.analyse(entry, priority=10)
             return
         self._start_fresh(entry, seconds, paused)
 
     def _start_fresh(self, entry: QueueEntry, seconds: float, paused: bool = False) -> None:
         """Start a new run of the timeline at ``entry`` (nothing was playing)."""
         song = entry.song
-        assert song is not None and self.sink is not None
+        assert song is not None and self.output.ready
         seg = self.scheduler.start(entry)
         start = seg.start + int(np.clip(seconds, 0, max(song.duration - 1, 0)) * self.sample_rate)
         self.output.seek(start)
@@ -409,22 +321,12 @@ class Player:
 
     def seek(self, seconds: float) -> None:
         """Seek to ``seconds`` within the current song's window (see :meth:`now_playing`)."""
-        if self.sink is None or not self.timeline.segments:
+        if not self.output.ready or not self.timeline.segments:
             return
         lo, hi = self.scheduler.window()
         target = int(np.clip(lo + seconds * self.sample_rate, lo, max(lo, hi - 1)))
         self.output.seek(target)
         self._emit(PlayerEvent.SEEK, target)
-
-    @property
-    def transitions_done(self) -> int:
-        """Joins spliced onto the timeline so far."""
-        return self.scheduler.joins_done
-
-    @property
-    def fallbacks(self) -> int:
-        """Joins that were late and were built on the spot."""
-        return self.scheduler.fallbacks
 
     # ------------------------------------------------------------------ positions
     @property
@@ -432,22 +334,12 @@ class Player:
         """Timeline sample heard now."""
         return self.output.position
 
-    @property
-    def render_head(self) -> int:
-        """Timeline sample the engine renders next; the timeline may change only after it."""
-        return self.output.render_head
-
     def now_playing(self) -> NowPlaying:
         """Title ("A + B" during a join), position and join marks of the current window."""
         return now_playing(self.scheduler, self.play_queue, self.position, self.state,
                            self.current)
 
     # ------------------------------------------------------------------ transitions
-    def _last_song_uid(self) -> int | None:
-        slots = self.scheduler.slots
-        return slots[-1].uid if slots and slots[-1].kind == "song" else (
-            self.current.uid if self.current else None)
-
     def up_next(self) -> QueueEntry | None:
         """The entry that plays after the current one."""
         return self._next_after(self.current.uid if self.current else None)
@@ -466,14 +358,13 @@ class Player:
     def poll(self) -> None:
         """Follow the play position: current song, end of queue, late transitions."""
         sch = self.scheduler
-        if self.sink is None or not sch.slots:
+        if not self.output.ready or not sch.slots:
             return
         err = self.output.take_error()
         if err:
             self._say(f"Audio error: {err}", NoticeLevel.ERROR)
         idx = sch.current_index()
-        info = sch.slots[sch.song_index_for(idx)]
-        entry = self.play_queue.get(info.uid) if info.kind == "song" else None
+        entry = self.play_queue.get(sch.slots[sch.song_index_for(idx)].uid)
         if entry is not None and entry is not self.current:
             self.current = entry
             self.play_queue.follow(entry)
@@ -482,9 +373,7 @@ class Player:
         if self.state != PlayState.PLAYING:
             return
         sch.trim_past(idx)
-        segs = self.timeline.segments
-        last = segs[-1]
-        if self.position >= last.end:
+        if self.position >= self.timeline.segments[-1].end:
             # The queue ran out (repeat off, or nothing playable): stop at the end.
             self.output.set_paused(True)
             self._set_state(PlayState.STOPPED)
@@ -522,15 +411,7 @@ class Player:
     def snapshot(self) -> dict[str, Any]:
         """Queue paths, current row and seconds into the current song, for saving."""
         row = self.play_queue.row_of(self.current)
-        seconds = 0.0
-        sch = self.scheduler
-        if sch.slots and self.current is not None:
-            i = sch.song_index_for(sch.current_index())
-            if 0 <= i < len(sch.slots) and sch.slots[i].uid == self.current.uid:
-                seg = self.timeline.segments[i]
-                song = seg.song
-                offset = song.bar_time(seg.from_bar) if song else 0.0
-                seconds = offset + max(0, self.position - seg.start) / self.sample_rate
+        seconds = self.scheduler.seconds_into(self.current)
         order = self.play_queue.original_order()
         labels = {str(e.path): list(e.label) for e in self.queue if e.label}
         return {"queue": [str(e.path) for e in self.queue], "current": -1 if row is None

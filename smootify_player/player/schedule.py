@@ -186,6 +186,19 @@ class TransitionScheduler:
             else segs[i].end
         return lo, hi
 
+    def last_song_uid(self) -> int | None:
+        """The queue entry whose song ends the timeline (None while a join ends it)."""
+        return self.slots[-1].uid if self.slots and self.slots[-1].kind == "song" else None
+
+    def seconds_into(self, entry: QueueEntry | None) -> float:
+        """Seconds into ``entry``'s song heard now; 0 unless it is the song sounding."""
+        i = self.song_index_for(self.current_index())
+        if entry is None or not 0 <= i < len(self.slots) or self.slots[i].uid != entry.uid:
+            return 0.0
+        seg = self.timeline.segments[i]
+        offset = seg.song.bar_time(seg.from_bar) if seg.song else 0.0
+        return offset + max(0, self.position() - seg.start) / self.sample_rate
+
     def joins(self) -> list[tuple[int, int]]:
         """(source, target) indices of consecutive song segments on the timeline."""
         songs = [i for i, s in enumerate(self.slots) if s.kind == "song"]

@@ -96,8 +96,8 @@ def test_bridge_card_reads_a_plus_b(make_app, songs, qtbot):
     assert bar.seek.marks, "the bridge is marked on the seek bar"
     qtbot.waitUntil(lambda: bar.title.text() == "beta", timeout=WAIT)
     assert p.current.title == "beta"
-    assert p.fallbacks == 0, "the worker's plan was ready in time"
-    assert p.transitions_done >= 1
+    assert p.scheduler.fallbacks == 0, "the worker's plan was ready in time"
+    assert p.scheduler.joins_done >= 1
 
 
 def test_double_click_plays_through_a_bridge(make_app, songs, qtbot):
