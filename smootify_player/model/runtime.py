@@ -68,7 +68,9 @@ def _pool(x: np.ndarray) -> np.ndarray:
     """2x2 max pooling (odd edges dropped, as torch does)."""
     c, t, p = x.shape
     x = x[:, :t // 2 * 2, :p // 2 * 2]
-    return x.reshape(c, t // 2, 2, p // 2, 2).max(axis=(2, 4))
+    # Four strided views: far faster than a max-reduce over two non-adjacent axes.
+    return np.maximum(np.maximum(x[:, 0::2, 0::2], x[:, 0::2, 1::2]),
+                      np.maximum(x[:, 1::2, 0::2], x[:, 1::2, 1::2]))
 
 
 def _up(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
