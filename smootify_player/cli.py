@@ -117,29 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_log_args(p, top=True)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    m = sub.add_parser("mix", help="render songs into one gapless mix (WAV or MIDI)")
-    m.add_argument("files", nargs="+", metavar="FILE", help="MIDI files, in order")
-    m.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="output file: .wav (rendered with FluidSynth) or .mid")
-    m.add_argument("--report", metavar="PLAN.json", help="write the mix plan as JSON")
-    m.add_argument("--method", default="smart", choices=("smart", "jsd", "dtw", "random"),
-                   help="how mix points are chosen (default: smart)")
-    m.add_argument("--bridge", default="unet", choices=("unet", "rule", "none", "crossfade"),
-                   help="how songs are joined: a composed bridge (unet, the default, or rule), "
-                        "a straight cut (none) or a beat-matched crossfade")
-    m.add_argument("--soundfont", metavar="PATH",
-                   help="SoundFont (.sf2/.sf3) for WAV output (default: SMOOTIFY_SOUNDFONT, "
-                        "else the shipped one)")
-    m.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    m.add_argument("--full-songs", action="store_true",
-                   help="play every song whole: exit at A's last bar, enter at B's first")
-    m.add_argument("--exit-from", type=float, default=0.70, metavar="FRAC",
-                   help="A exits at or after this fraction of its bars (default: 0.70)")
-    m.add_argument("--entry-until", type=float, default=0.15, metavar="FRAC",
-                   help="B enters at or before this fraction of its bars (default: 0.15)")
-    m.add_argument("--weights", metavar="PATH", help="bridge model weights (.safetensors)")
-    _add_log_args(m)
-
+    _add_mix_parser(sub)
     a = sub.add_parser("analyze", help="tempo, metre, bars, key and instruments of MIDI files")
     a.add_argument("files", nargs="+", metavar="FILE")
     a.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -163,6 +141,32 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--json", metavar="OUT.json", help="write the results as JSON")
     _add_log_args(x)
     return p
+
+
+def _add_mix_parser(sub: argparse._SubParsersAction) -> None:
+    """The ``mix`` subcommand's arguments."""
+    m = sub.add_parser("mix", help="render songs into one gapless mix (WAV or MIDI)")
+    m.add_argument("files", nargs="+", metavar="FILE", help="MIDI files, in order")
+    m.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .wav (rendered with FluidSynth) or .mid")
+    m.add_argument("--report", metavar="PLAN.json", help="write the mix plan as JSON")
+    m.add_argument("--method", default="smart", choices=("smart", "jsd", "dtw", "random"),
+                   help="how mix points are chosen (default: smart)")
+    m.add_argument("--bridge", default="unet", choices=("unet", "rule", "none", "crossfade"),
+                   help="how songs are joined: a composed bridge (unet, the default, or rule), "
+                        "a straight cut (none) or a beat-matched crossfade")
+    m.add_argument("--soundfont", metavar="PATH",
+                   help="SoundFont (.sf2/.sf3) for WAV output (default: SMOOTIFY_SOUNDFONT, "
+                        "else the shipped one)")
+    m.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    m.add_argument("--full-songs", action="store_true",
+                   help="play every song whole: exit at A's last bar, enter at B's first")
+    m.add_argument("--exit-from", type=float, default=0.70, metavar="FRAC",
+                   help="A exits at or after this fraction of its bars (default: 0.70)")
+    m.add_argument("--entry-until", type=float, default=0.15, metavar="FRAC",
+                   help="B enters at or before this fraction of its bars (default: 0.15)")
+    m.add_argument("--weights", metavar="PATH", help="bridge model weights (.safetensors)")
+    _add_log_args(m)
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:

@@ -565,34 +565,44 @@ def meter_fit(join: Any, sample_rate: int, meter_a: tuple[int, int],
     if n == 1 and not crossfade:
         eb = 4.0 * meter_b[0] / meter_b[1]
         errors.append(abs(bar_q[0] - eb) / eb)
+    on_grid, n_onsets = _on_grid(join, sample_rate, q, meters, meter_a if crossfade else None)
+    meter_error = float(max(errors)) if errors else 0.0
+    broken = meter_error > METER_TOL or (on_grid is not None and on_grid < ON_GRID_MIN)
+    return {"bar_quarters": [round(float(b), 3) for b in bar_q],
+            "expected_quarters": [round(e, 3) for e in expected],
+            "meter_error": meter_error, "on_grid": on_grid, "onsets": n_onsets,
+            "meter_break": bool(broken)}
+
+
+def _on_grid(join: Any, sample_rate: int, q: np.ndarray, meters: list,
+             meter_a: tuple[int, int] | None) -> tuple[float | None, int]:
+    """Share of the join's note-ons within ``GRID_TOL_S`` of their bar's grid, and their
+    count; with ``meter_a`` (a crossfade) A's block is judged on A's own bars instead."""
+    bars = np.asarray(join.bar_samples, np.int64)
+    length, n = int(join.length), len(bars) - 1
+    tf, tt = float(join.tempo_from), float(join.tempo_to)
     ev = join.events
     sel = ev["kind"] == NOTE_ON
     on = np.asarray(ev["sample"][sel], np.int64)
     chan = np.asarray(ev["chan"][sel], np.int64)
     keep = (on >= bars[0]) & (on < bars[-1]) if n else np.zeros(len(on), bool)
     on, chan = on[keep], chan[keep]
-    on_grid: float | None = None
-    if len(on):
-        q_on = ramp_quarters(on, length, sample_rate, tf, tt)
-        dist_q = np.empty(len(on))
-        idx = np.clip(np.searchsorted(bars, on, side="right") - 1, 0, n - 1)
-        in_a = (chan < 16) if crossfade else np.zeros(len(on), bool)
-        for i in range(n):
-            mine = (idx == i) & ~in_a
-            grids = (0.25, 0.375) if is_compound(*meters[i]) else (0.25,)
-            dist_q[mine] = _grid_distance_q(q_on[mine] - q[i], grids)
-        if in_a.any():
-            a_bar = 4.0 * meter_a[0] / meter_a[1]
-            grids = (0.25, 0.375) if is_compound(*meter_a) else (0.25,)
-            dist_q[in_a] = _grid_distance_q(np.mod(q_on[in_a] - q[0], a_bar), grids)
-        dist_s = dist_q * 60.0 / _ramp_tempo(on, length, sample_rate, tf, tt)
-        on_grid = float(np.mean(dist_s <= GRID_TOL_S))
-    meter_error = float(max(errors)) if errors else 0.0
-    broken = meter_error > METER_TOL or (on_grid is not None and on_grid < ON_GRID_MIN)
-    return {"bar_quarters": [round(float(b), 3) for b in bar_q],
-            "expected_quarters": [round(e, 3) for e in expected],
-            "meter_error": meter_error, "on_grid": on_grid, "onsets": int(len(on)),
-            "meter_break": bool(broken)}
+    if not len(on):
+        return None, 0
+    q_on = ramp_quarters(on, length, sample_rate, tf, tt)
+    dist_q = np.empty(len(on))
+    idx = np.clip(np.searchsorted(bars, on, side="right") - 1, 0, n - 1)
+    in_a = (chan < 16) if meter_a is not None else np.zeros(len(on), bool)
+    for i in range(n):
+        mine = (idx == i) & ~in_a
+        grids = (0.25, 0.375) if is_compound(*meters[i]) else (0.25,)
+        dist_q[mine] = _grid_distance_q(q_on[mine] - q[i], grids)
+    if meter_a is not None and in_a.any():
+        a_bar = 4.0 * meter_a[0] / meter_a[1]
+        grids = (0.25, 0.375) if is_compound(*meter_a) else (0.25,)
+        dist_q[in_a] = _grid_distance_q(np.mod(q_on[in_a] - q[0], a_bar), grids)
+    dist_s = dist_q * 60.0 / _ramp_tempo(on, length, sample_rate, tf, tt)
+    return float(np.mean(dist_s <= GRID_TOL_S)), int(len(on))
 
 
 # ---------------------------------------------------------------------- notes of a segment
@@ -892,8 +902,7 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
     span = joins[index]
     segs = list(segments)
     sr = int(sample_rate)
-    a, j, b = span.a, span.join, span.b
-    song_a, song_b = span.song_a, span.song_b
+    j, song_a, song_b = span.join, span.song_a, span.song_b
     meter_a = typical_meter(song_a, range(span.exit_bar - 4, span.exit_bar), near_end=True)
     meter_b = typical_meter(song_b, range(span.entry_bar, span.entry_bar + 4))
 
@@ -902,7 +911,41 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
     air, air_at = longest_quiet_run(audio, sr, max(span.start - win, music[0]),
                                     min(span.end + win, music[1]), music)
     air_in = "A" if air_at < span.start else ("the join" if air_at < span.end else "B")
+    dip = _join_level(audio, sr, span)
+    key = song_b.key_at(span.entry_bar + 4)
+    meter, landing, tex = _notes_measures(span, sr, meter_a, meter_b, key)
+    jump = beat_jump(span, sr)
+    reasons = _reasons(air, (air_at - span.start) / sr, air_in, dip["dip_db"], meter,
+                       (meter_a, meter_b), jump, tex if j is not None else None)
+    return JoinMetrics(
+        kind=span.kind, start_s=span.start / sr, end_s=span.end / sr, dead_air_ms=air,
+        dead_air_at_s=(air_at - span.start) / sr if air > 0 else 0.0,
+        level_dip_db=float(dip.pop("dip_db")), loudness=dip,
+        meter_a=_meter_name(meter_a), meter_b=_meter_name(meter_b), meter=meter,
+        key_b=key.name, key_landing=landing, texture=tex, beat_jump=jump, reasons=reasons)
 
+
+def _notes_measures(span: JoinSpan, sr: int, meter_a: tuple[int, int],
+                    meter_b: tuple[int, int], key: Key
+                    ) -> tuple[dict[str, Any], float | None, dict[str, Any]]:
+    """Meter fit, key landing and texture of the join's notes (neutral for a cut)."""
+    j, song_b = span.join, span.song_b
+    if j is None:
+        return ({"bar_quarters": [], "expected_quarters": [], "meter_error": 0.0,
+                 "on_grid": None, "onsets": 0, "meter_break": False}, None,
+                {"density_ratio": 1.0, "density_join": 0.0, "density_around": 0.0,
+                 "instrument_ratio": 1.0, "instruments_a": [], "instruments_join": []})
+    b_meters = [meter_at(song_b, song_b.bar_time(span.entry_bar + k))
+                for k in range(len(j.bar_samples) - 1)]
+    return (meter_fit(j, sr, meter_a, meter_b, b_meters),
+            key_landing(j, sr, key, beat_quarters(*meter_b)),
+            texture(j, sr, span.a, span.b, meter_a, meter_b))
+
+
+def _join_level(audio: np.ndarray, sr: int, span: JoinSpan) -> dict[str, Any]:
+    """:func:`level_dip` of the join (1 s either side of a cut) against A's last 2 bars and
+    B's first 2."""
+    a, b, j = span.a, span.b, span.join
     a_bars, b_bars = np.asarray(a.bar_samples), np.asarray(b.bar_samples)
     before = (a.start + int(a_bars[max(len(a_bars) - 3, 0)]), a.end)
     after = (b.start, b.start + int(b_bars[min(2, len(b_bars) - 1)]))
@@ -911,49 +954,31 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
         join_span = (span.start - cut, span.start + cut)
     else:
         join_span = (j.start, j.end)
-    dip = level_dip(audio, sr, join_span, before, after)
+    return level_dip(audio, sr, join_span, before, after)
 
-    key = song_b.key_at(span.entry_bar + 4)
-    meter: dict[str, Any]
-    tex: dict[str, Any]
-    if j is None:
-        meter = {"bar_quarters": [], "expected_quarters": [], "meter_error": 0.0,
-                 "on_grid": None, "onsets": 0, "meter_break": False}
-        landing = None
-        tex = {"density_ratio": 1.0, "density_join": 0.0, "density_around": 0.0,
-               "instrument_ratio": 1.0, "instruments_a": [], "instruments_join": []}
-    else:
-        b_meters = [meter_at(song_b, song_b.bar_time(span.entry_bar + k))
-                    for k in range(len(j.bar_samples) - 1)]
-        meter = meter_fit(j, sr, meter_a, meter_b, b_meters)
-        landing = key_landing(j, sr, key, beat_quarters(*meter_b))
-        tex = texture(j, sr, a, b, meter_a, meter_b)
 
+def _reasons(air: float, air_from_s: float, air_in: str, dip_db: float, meter: dict,
+             meters: tuple[tuple[int, int], tuple[int, int]], jump: float,
+             tex: dict | None) -> list[str]:
+    """The rules of :data:`BROKEN_RULE` that fire, one short line each."""
     reasons = []
     if air > DEAD_AIR_MS:
-        reasons.append(f"dead air {air:.0f} ms (from {(air_at - span.start) / sr:+.2f} s, "
-                       f"in {air_in})")
-    if dip["dip_db"] < DIP_DB:
-        reasons.append(f"level dip {dip['dip_db']:.1f} dB")
-    if dip["dip_db"] > JUMP_DB:
-        reasons.append(f"level jump {dip['dip_db']:+.1f} dB")
+        reasons.append(f"dead air {air:.0f} ms (from {air_from_s:+.2f} s, in {air_in})")
+    if dip_db < DIP_DB:
+        reasons.append(f"level dip {dip_db:.1f} dB")
+    if dip_db > JUMP_DB:
+        reasons.append(f"level jump {dip_db:+.1f} dB")
     if meter["meter_break"]:
         bars = "/".join(f"{q:.2g}" for q in meter["bar_quarters"])
         want = "/".join(f"{q:.2g}" for q in meter["expected_quarters"])
         grid = "" if meter["on_grid"] is None else f", {meter['on_grid']:.0%} on grid"
-        reasons.append(f"meter break ({_meter_name(meter_a)}→{_meter_name(meter_b)}: "
+        reasons.append(f"meter break ({_meter_name(meters[0])}→{_meter_name(meters[1])}: "
                        f"bars of {bars} quarters for {want}{grid})")
-    jump = beat_jump(span, sr)
     if jump > BEAT_JUMP_MAX:
         reasons.append(f"beat break (a quarter {jump - 1:.0%} longer or shorter than the last)")
-    if j is not None and tex["density_ratio"] < TEXTURE_MIN:
+    if tex is not None and tex["density_ratio"] < TEXTURE_MIN:
         reasons.append(f"texture {tex['density_ratio']:.2f}× the notes around it")
-    return JoinMetrics(
-        kind=span.kind, start_s=span.start / sr, end_s=span.end / sr, dead_air_ms=air,
-        dead_air_at_s=(air_at - span.start) / sr if air > 0 else 0.0,
-        level_dip_db=float(dip.pop("dip_db")), loudness=dip,
-        meter_a=_meter_name(meter_a), meter_b=_meter_name(meter_b), meter=meter,
-        key_b=key.name, key_landing=landing, texture=tex, beat_jump=jump, reasons=reasons)
+    return reasons
 
 
 def evaluate_joins(audio: np.ndarray, sample_rate: int,

@@ -199,6 +199,48 @@ def evaluate_mixpoints(npz_path: str | Path, limit: int = 0, seed: int = 0,
     }
 
 
+def _listwise_loss(w: np.ndarray, big: np.ndarray, valid: np.ndarray, l2: float
+                   ) -> tuple[float, np.ndarray]:
+    """Mean negative log-softmax of the true (first) candidate, plus an L2 penalty; and its
+    gradient."""
+    s = np.where(valid, big @ w, -np.inf)
+    lse = logsumexp(s, axis=1)
+    p = np.exp(s - lse[:, None])
+    nll = float((lse - s[:, 0]).mean()) + l2 * float(w @ w)
+    grad = ((p[..., None] * big).sum(1) - big[:, 0]).mean(0) + 2 * l2 * w
+    return nll, grad
+
+
+def _ranking_lists(songs: list[LpdSong], cuts_per_song: int, rng: np.random.Generator
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Per cut, the :data:`FIT_PARTS` of every candidate entry (the true one first),
+    padded to one array (cuts, candidates, parts), centred per cut, and its validity mask."""
+    lists: list[np.ndarray] = []
+    for song in songs:
+        f = song.features
+        ks = song_cuts(f)
+        if ks.size == 0:
+            continue
+        if ks.size > cuts_per_song:
+            ks = np.sort(rng.choice(ks, cuts_per_song, replace=False))
+        _, parts = score_pairs(f, f, ks, np.arange(f.n_bars), "smart", prior=False)
+        x = np.stack([parts[p] for p in FIT_PARTS], -1)  # (cuts, n, P)
+        mask = _candidate_mask(f.n_bars, ks)
+        for c, k in enumerate(ks):
+            cand = np.flatnonzero(mask[c])
+            order = np.concatenate([[k], cand[cand != k]])  # true first
+            lists.append(x[c, order])
+    n_max = max(len(x) for x in lists)
+    big = np.zeros((len(lists), n_max, len(FIT_PARTS)))
+    valid = np.zeros((len(lists), n_max), bool)
+    for i, x in enumerate(lists):
+        big[i, :len(x)] = x
+        valid[i, :len(x)] = True
+    # Centre each list so the features' constant offsets do not matter.
+    mean = (big * valid[..., None]).sum(1, keepdims=True) / valid.sum(1)[:, None, None]
+    return (big - mean) * valid[..., None], valid
+
+
 def fit_smart_weights(train_npz: str | Path, limit: int = 300, seed: int = 0,
                       cuts_per_song: int = 8, l2: float = 1e-3, nonneg: bool = True,
                       songs: list[LpdSong] | None = None) -> dict:
@@ -234,50 +276,18 @@ def fit_smart_weights(train_npz: str | Path, limit: int = 300, seed: int = 0,
     """
     if songs is None:
         songs = load_lpd_songs(train_npz, limit, seed)
-    rng = np.random.default_rng(seed + 1)
-    lists: list[np.ndarray] = []
-    for song in songs:
-        f = song.features
-        ks = song_cuts(f)
-        if ks.size == 0:
-            continue
-        if ks.size > cuts_per_song:
-            ks = np.sort(rng.choice(ks, cuts_per_song, replace=False))
-        _, parts = score_pairs(f, f, ks, np.arange(f.n_bars), "smart", prior=False)
-        x = np.stack([parts[p] for p in FIT_PARTS], -1)  # (cuts, n, P)
-        mask = _candidate_mask(f.n_bars, ks)
-        for c, k in enumerate(ks):
-            cand = np.flatnonzero(mask[c])
-            order = np.concatenate([[k], cand[cand != k]])  # true first
-            lists.append(x[c, order])
-    n_max = max(len(x) for x in lists)
+    big, valid = _ranking_lists(songs, cuts_per_song, np.random.default_rng(seed + 1))
     n_p = len(FIT_PARTS)
-    big = np.zeros((len(lists), n_max, n_p))
-    valid = np.zeros((len(lists), n_max), bool)
-    for i, x in enumerate(lists):
-        big[i, :len(x)] = x
-        valid[i, :len(x)] = True
-    # Centre each list so the features' constant offsets do not matter.
-    mean = (big * valid[..., None]).sum(1, keepdims=True) / valid.sum(1)[:, None, None]
-    big = (big - mean) * valid[..., None]
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        s = big @ w
-        s = np.where(valid, s, -np.inf)
-        lse = logsumexp(s, axis=1)
-        p = np.exp(s - lse[:, None])
-        nll = float((lse - s[:, 0]).mean()) + l2 * float(w @ w)
-        grad = ((p[..., None] * big).sum(1) - big[:, 0]).mean(0) + 2 * l2 * w
-        return nll, grad
 
     bounds = [(0.0, None)] * n_p if nonneg else None
-    res = minimize(loss, np.ones(n_p), jac=True, method="L-BFGS-B", bounds=bounds)
+    res = minimize(_listwise_loss, np.ones(n_p), args=(big, valid, l2), jac=True,
+                   method="L-BFGS-B", bounds=bounds)
     raw = res.x
     total = raw.sum()
     weights = raw / total if total > 0 else raw / np.abs(raw).sum()
     s = np.where(valid, big @ raw, -np.inf)
     ranks = np.array([_rank_stats(s[i][None], valid[i][None], np.array([0]))[0]
-                      for i in range(len(lists))])
+                      for i in range(len(big))])
     m = ranks.mean(0)
     return {
         "weights": {p: round(float(v), 4) for p, v in zip(FIT_PARTS, weights)},
@@ -285,7 +295,7 @@ def fit_smart_weights(train_npz: str | Path, limit: int = 300, seed: int = 0,
         "train": {"mrr": round(float(m[0]), 4), "top1": round(float(m[1]), 4),
                   "top5": round(float(m[2]), 4)},
         "loss": round(float(res.fun), 4),
-        "cuts": len(lists),
+        "cuts": len(big),
         "songs": len(songs),
         "seed": seed,
     }

@@ -706,22 +706,28 @@ def score_pairs(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np
         for name, value in parts.items():
             score = score + w.get(name, 0.0) * value
         return score, parts
-    if method == "jsd":
-        sim = _js_similarity(fa.bar("pc", exits - 1), fb.bar("pc", entries), 0.0)
-        sparse = (_activity(fa.bar("density", exits - 1))[:, None]
-                  * _activity(fb.bar("density", entries))[None, :])
-        pri = _prior(fa, fb, exits, entries) if prior else np.zeros(shape)
-        parts = {"jsd_similarity": sim, "sparsity": sparse, "prior": pri}
-        return sim * sparse + BASELINE_PRIOR * pri, parts
-    if method == "dtw":
-        cost = _dtw_cost(fa, fb, exits, entries)
-        pri = _prior(fa, fb, exits, entries) if prior else np.zeros(shape)
-        return 1.0 - cost + BASELINE_PRIOR * pri, {"dtw_cost": cost, "prior": pri}
+    if method in ("jsd", "dtw"):
+        return _baseline_scores(fa, fb, exits, entries, method, prior)
     if method == "random":
         rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, fa.n_bars, fb.n_bars])
         u = rng.random(shape)
         return u, {"random": u}
     raise ValueError(f"unknown mix method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def _baseline_scores(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np.ndarray,
+                     method: str, prior: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The seed project's ``jsd`` and ``dtw`` scores, with the positional prior."""
+    shape = (exits.size, entries.size)
+    pri = _prior(fa, fb, exits, entries) if prior else np.zeros(shape)
+    if method == "jsd":
+        sim = _js_similarity(fa.bar("pc", exits - 1), fb.bar("pc", entries), 0.0)
+        sparse = (_activity(fa.bar("density", exits - 1))[:, None]
+                  * _activity(fb.bar("density", entries))[None, :])
+        return sim * sparse + BASELINE_PRIOR * pri, {"jsd_similarity": sim, "sparsity": sparse,
+                                                     "prior": pri}
+    cost = _dtw_cost(fa, fb, exits, entries)
+    return 1.0 - cost + BASELINE_PRIOR * pri, {"dtw_cost": cost, "prior": pri}
 
 
 def choose_pair(fa: MixFeatures, fb: MixFeatures, exits: np.ndarray, entries: np.ndarray,

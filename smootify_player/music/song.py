@@ -243,10 +243,6 @@ class Song:
         self.time_signatures = [(round(float(ts.time), 3), ts.numerator, ts.denominator)
                                 for ts in midi.time_signature_changes] or [(0.0, 4, 4)]
 
-        n_steps = n_bars * STEPS_PER_BAR
-        active = np.zeros((n_steps, N_FAMILIES, 128), bool)
-        onset = np.zeros_like(active)
-        self._instruments: list[_Instrument] = []
         #: Per instrument of ``midi.instruments``: (n, 4) start, end, pitch, velocity.
         self.note_arrays = [
             np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes],
@@ -259,7 +255,21 @@ class Song:
                           for inst in midi.instruments]
         self.bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
                             for inst in midi.instruments]
-        for index, (inst, arr) in enumerate(zip(midi.instruments, self.note_arrays)):
+        active, onset = self._rolls()
+        if not self._instruments:
+            raise SongError(f"{name}: no notes in usable instruments")
+        self._active, self._onset = active, onset
+        self.features: BarFeatures = bar_features(active, onset)
+        self.key: Key = estimate_key(self.features.pc)
+
+    def _rolls(self) -> tuple[np.ndarray, np.ndarray]:
+        """The 5-family (active, onset) rolls at 16 steps a bar; fills ``_instruments``."""
+        n_bars = self.n_bars
+        n_steps = n_bars * STEPS_PER_BAR
+        active = np.zeros((n_steps, N_FAMILIES, 128), bool)
+        onset = np.zeros_like(active)
+        self._instruments: list[_Instrument] = []
+        for index, (inst, arr) in enumerate(zip(self.midi.instruments, self.note_arrays)):
             fam = family_of(inst.program, inst.is_drum)
             if fam is None or not inst.notes:
                 continue
@@ -283,11 +293,7 @@ class Song:
                 bar_counts=np.bincount(bars, minlength=n_bars)[:n_bars].astype(np.int32),
                 bar_velocity=np.bincount(bars, arr[:, 3], minlength=n_bars)[:n_bars],
             ))
-        if not self._instruments:
-            raise SongError(f"{name}: no notes in usable instruments")
-        self._active, self._onset = active, onset
-        self.features: BarFeatures = bar_features(active, onset)
-        self.key: Key = estimate_key(self.features.pc)
+        return active, onset
 
     def step_position(self, seconds: np.ndarray) -> np.ndarray:
         """Fractional global 16th-step position (16 per bar, whatever the metre) at ``seconds``."""
