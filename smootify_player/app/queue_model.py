@@ -1,4 +1,9 @@
-"""The queue as a Qt table model over the Player's queue: columns, drag-and-drop, reordering."""
+"""The queue as a Qt table model over the Player's queue: columns, drag-and-drop, reordering.
+
+The model keeps its own list of the rows' uids and, when the Player says the queue changed,
+turns the difference into row signals (removals, one moved block or a new order, insertions)
+rather than a reset, so the table keeps its selection and scroll position.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from ..player import Player, QueueEntry
+from ..player.states import PlayerEvent
 from .theme import GREEN, MUTED, SUBTLE, TEXT
 
-__all__ = ["QueueModel", "COLUMNS", "ROWS_MIME"]
+__all__ = ["QueueModel", "COLUMNS", "ROWS_MIME", "Edit", "diff_rows"]
 
 COLUMNS = ("#", "Title", "Credit", "Length", "Tempo", "Key", "Status")
 ROWS_MIME = "application/x-smootify-queue-rows"
@@ -28,10 +34,67 @@ _STATUS = {"waiting": "Waiting", "analysing": "Analysing…", "ready": "Ready",
 
 Index = QModelIndex | QPersistentModelIndex
 
+#: One step from the old rows to the new: ("remove", first, last), ("move", first, last,
+#: destination) in Qt's ``beginMoveRows`` terms, ("order", uids) for any other permutation,
+#: ("insert", row, uids). Applied in the order given, each on the result of the one before.
+Edit = tuple[Any, ...]
+
 
 def _length(seconds: float) -> str:
     m, s = divmod(int(round(seconds)), 60)
     return f"{m}:{s:02d}"
+
+
+def diff_rows(old: list[int], new: list[int]) -> list[Edit]:
+    """The row edits that turn the uid list ``old`` into ``new`` (uids are unique).
+
+    Removed rows go first (bottom up, contiguous runs together), then the rows both lists
+    share are reordered (one moved block when that is all it takes, else a new order), then
+    new rows are inserted (top down, contiguous runs together).
+    """
+    new_set, old_set = set(new), set(old)
+    edits: list[Edit] = []
+    row = len(old) - 1
+    while row >= 0:  # removals, bottom up
+        if old[row] in new_set:
+            row -= 1
+            continue
+        last = row
+        while row >= 0 and old[row] not in new_set:
+            row -= 1
+        edits.append(("remove", row + 1, last))
+    kept = [u for u in old if u in new_set]
+    wanted = [u for u in new if u in old_set]
+    if kept != wanted:
+        edits.append(_reorder(kept, wanted))
+    row = 0
+    while row < len(new):  # insertions, top down
+        if new[row] in old_set:
+            row += 1
+            continue
+        first = row
+        while row < len(new) and new[row] not in old_set:
+            row += 1
+        edits.append(("insert", first, new[first:row]))
+    return edits
+
+
+def _reorder(kept: list[int], wanted: list[int]) -> Edit:
+    """One moved block if ``wanted`` is ``kept`` with a block moved, else the new order."""
+    n = len(kept)
+    lo = 0
+    while kept[lo] == wanted[lo]:
+        lo += 1
+    hi = n
+    while kept[hi - 1] == wanted[hi - 1]:
+        hi -= 1
+    a, b = kept[lo:hi], wanted[lo:hi]
+    k = a.index(b[0])
+    if a[k:] + a[:k] != b:
+        return ("order", list(wanted))
+    if k <= len(a) - k:  # a[:k] moves down, below a[k:]
+        return ("move", lo, lo + k - 1, hi)
+    return ("move", lo + k, hi - 1, lo)  # a[k:] moves up, above a[:k]
 
 
 class QueueModel(QAbstractTableModel):
@@ -44,31 +107,87 @@ class QueueModel(QAbstractTableModel):
         self._add_paths = add_paths
         self._bold = QFont()
         self._bold.setBold(True)
+        self._uids = [e.uid for e in player.queue]  # the rows as the view knows them
+        self._current = player.current.uid if player.current else None
         player.listeners.append(self._on_player)
 
     # ------------------------------------------------------------------ player events
     def _on_player(self, kind: str, payload: Any) -> None:
-        if kind == "queue":
-            self.beginResetModel()
-            self.endResetModel()
-        elif kind == "entry":
-            row = self._row(payload)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        elif kind in ("current", "state"):
-            if self.rowCount():
-                self.dataChanged.emit(self.index(0, 0),
-                                      self.index(self.rowCount() - 1, len(COLUMNS) - 1))
+        if kind == PlayerEvent.QUEUE:
+            self.sync()
+        elif kind == PlayerEvent.ENTRY:
+            self._row_changed(self._row(payload.uid))
+        elif kind == PlayerEvent.CURRENT:
+            old, self._current = self._current, payload.uid if payload else None
+            if old != self._current:
+                self._row_changed(self._row(old))
+                self._row_changed(self._row(self._current))
 
-    def _row(self, entry: QueueEntry) -> int | None:
-        for i, e in enumerate(self.player.queue):
-            if e is entry:
-                return i
+    def _row(self, uid: int | None) -> int | None:
+        try:
+            return self._uids.index(uid) if uid is not None else None
+        except ValueError:
+            return None
+
+    def _row_changed(self, row: int | None, first_col: int = 0,
+                     last_col: int = len(COLUMNS) - 1, last_row: int | None = None) -> None:
+        if row is not None and 0 <= row < len(self._uids):
+            end = row if last_row is None else last_row
+            self.dataChanged.emit(self.index(row, first_col), self.index(end, last_col))
+
+    def entry(self, row: int) -> QueueEntry | None:
+        """The entry the view shows at ``row``."""
+        if 0 <= row < len(self._uids):
+            return self.player.play_queue.get(self._uids[row])
         return None
+
+    def sync(self) -> None:
+        """Bring the rows in line with ``player.queue`` through row signals, not a reset."""
+        new = [e.uid for e in self.player.queue]
+        old = self._uids
+        if new == old:
+            return
+        first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b),
+                     min(len(old), len(new)))
+        root = QModelIndex()
+        for edit in diff_rows(old, new):
+            op = edit[0]
+            if op == "remove":
+                self.beginRemoveRows(root, edit[1], edit[2])
+                del self._uids[edit[1]:edit[2] + 1]
+                self.endRemoveRows()
+            elif op == "move":
+                self._move(*edit[1:])
+            elif op == "order":
+                self._relayout(edit[1])
+            else:
+                self.beginInsertRows(root, edit[1], edit[1] + len(edit[2]) - 1)
+                self._uids[edit[1]:edit[1]] = edit[2]
+                self.endInsertRows()
+        assert self._uids == new
+        self._row_changed(first, 0, 0, len(self._uids) - 1)  # the "#" column renumbers
+
+    def _move(self, first: int, last: int, to: int) -> None:
+        self.beginMoveRows(QModelIndex(), first, last, QModelIndex(), to)
+        block = self._uids[first:last + 1]
+        del self._uids[first:last + 1]
+        at = to if to < first else to - len(block)
+        self._uids[at:at] = block
+        self.endMoveRows()
+
+    def _relayout(self, order: list[int]) -> None:
+        """A new order of the same rows: persistent indexes (the selection) follow their rows."""
+        self.layoutAboutToBeChanged.emit()
+        rank = {uid: i for i, uid in enumerate(order)}
+        before = self.persistentIndexList()
+        after = [self.index(rank[self._uids[i.row()]], i.column()) for i in before]
+        self._uids = list(order)
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     # ------------------------------------------------------------------ table
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.player.queue)
+        return 0 if parent.isValid() else len(self._uids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -82,9 +201,9 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.player.queue):
+        e = self.entry(index.row()) if index.isValid() else None
+        if e is None:
             return None
-        e = self.player.queue[index.row()]
         col = index.column()
         song = e.song
         playing = e is self.player.current
@@ -125,10 +244,10 @@ class QueueModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ drag and drop
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
-        if index.isValid():
-            return base | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        return base
+        if not index.isValid():  # the space below the rows: files and rows drop there
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsDropEnabled
+                | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
@@ -152,7 +271,7 @@ class QueueModel(QAbstractTableModel):
     def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int,
                      column: int, parent: Index) -> bool:
         if row < 0:
-            row = parent.row() if parent.isValid() else len(self.player.queue)
+            row = parent.row() if parent.isValid() else len(self._uids)
         if data.hasFormat(ROWS_MIME):
             rows = json.loads(bytes(data.data(ROWS_MIME)).decode() or "[]")
             self.player.move(rows, row)
