@@ -54,6 +54,7 @@ class App:
     store: object
     server: object | None
     started: float
+    ticker: object | None = None
 
 
 def build(args: argparse.Namespace, t0: float | None = None) -> App:
@@ -65,6 +66,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     from ..player import Expanded, Player, PlayerSettings, expand
     from .single import InstanceServer, server_name
     from .state import StateStore
+    from .ticker import Ticker
     from .window import MainWindow
     from .worker import Worker
 
@@ -81,7 +83,10 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
                     clock_speed=args.clock_speed)
     if state:
         player.set_volume(state.volume)
-    window = MainWindow(worker, player, store)
+    ticker = Ticker(player)
+    window = MainWindow(worker, player, ticker, store)
+    ticker.setParent(window)
+    ticker.start()  # the window shows what each poll finds
     if state:
         window.restore_geometry(state.geometry)
     server = None
@@ -115,7 +120,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
                                    "PLAY, or drop your own MIDI files here.")
         if args.play:
             player.play()
-    return App(window, player, worker, store, server, t0)
+    return App(window, player, worker, store, server, t0, ticker)
 
 
 def _opened(window: object, paths: list[str]) -> None:

@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..notices import NoticeLevel
-from ..player import Player, PlayerSettings, write_m3u8
+from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from .icons import icon, svg_pixmap
 from .queue_model import QueueModel
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import GREEN, SUBTLE
+from .ticker import Ticker
 from .widgets import NowPlayingBar, PianoRoll, fmt_time, tool_button
 from .worker import Worker
 
@@ -52,10 +53,12 @@ class MainWindow(QMainWindow):
 
     notice_posted = Signal(str)
 
-    def __init__(self, worker: Worker, player: Player, store: StateStore | None = None) -> None:
+    def __init__(self, worker: Worker, player: Player, ticker: Ticker,
+                 store: StateStore | None = None) -> None:
         super().__init__()
         self.worker = worker
         self.player = player
+        self.ticker = ticker
         self.store = store
         self.notices: list[str] = []
         self.setWindowTitle("Smootify")
@@ -67,10 +70,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._shortcuts()
         player.listeners.append(self._on_player)
-        self._timer = QTimer(self)
-        self._timer.setInterval(33)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
+        ticker.ticked.connect(self._on_tick)
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(10_000)
         self._save_timer.timeout.connect(self.save_state)
@@ -446,9 +446,8 @@ class MainWindow(QMainWindow):
             parts.append(f"analysing {waiting}…")
         self.meta.setText(" · ".join(parts))
 
-    def _tick(self) -> None:
-        self.player.poll()
-        np_ = self.player.now_playing()
+    def _on_tick(self, np_: NowPlaying) -> None:
+        """The ticker polled the player: show where play is."""
         self.now_bar.update_from(np_)
         if self.pages.currentIndex() == 0:
             self.home_title.setText(np_.title or "Nothing playing yet")
@@ -492,7 +491,7 @@ class MainWindow(QMainWindow):
             ev.acceptProposedAction()
 
     def closeEvent(self, ev: QCloseEvent) -> None:
-        self._timer.stop()
+        self.ticker.stop()
         self._save_timer.stop()
         self.save_state()
         self.player.close()
