@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..data import data_path
 
@@ -63,7 +64,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     A ``QApplication`` must exist. Nothing heavy happens here: analysis, the soundfont and
     the audio device all load in the background.
     """
-    from ..player import Expanded, Player, PlayerSettings, expand
+    from ..player import Player, PlayerSettings
     from .single import InstanceServer, server_name
     from .state import StateStore
     from .ticker import Ticker
@@ -96,6 +97,15 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     if state_notice:
         window.post_notice(state_notice, error=True)
     player.start_audio()
+    _queue_inputs(args, window, player, state)
+    return App(window, player, worker, store, server, t0, ticker)
+
+
+def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any) -> None:
+    """Queue what the command line named, else the saved session, else the demo playlist."""
+    from ..player import Expanded, expand
+    from .pages import QueuePage
+
     paths = [Path(p) for p in args.paths]
     if paths:
         window.add_paths(paths, play=True)
@@ -103,9 +113,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
         player.add(state.queue, labels=state.labels)
         if state.original_order is not None and len(state.original_order) == len(player.queue):
             player.shuffled_from = [player.queue[i].uid for i in state.original_order]
-            window.shuffle_btn.blockSignals(True)
-            window.shuffle_btn.setChecked(True)
-            window.shuffle_btn.blockSignals(False)
+            QueuePage.set_quietly(window.shuffle_btn, True)
         if 0 <= state.current < len(player.queue):
             player.play_entry(player.queue[state.current], state.position,
                               paused=not args.play)
@@ -120,7 +128,6 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
                                    "PLAY, or drop your own MIDI files here.")
         if args.play:
             player.play()
-    return App(window, player, worker, store, server, t0, ticker)
 
 
 def _opened(window: object, paths: list[str]) -> None:

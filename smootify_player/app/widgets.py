@@ -1,8 +1,11 @@
-"""Custom widgets: the piano roll, the seek bar with bridge marks and the now-playing bar."""
+"""Custom widgets: the piano roll, the seek bar with bridge marks, the now-playing bar and
+the notice banner."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..music.families import FAMILIES
-from ..player import NowPlaying, Player
+from ..player import NowPlaying, Player, RollNote
 from .icons import icon, svg_pixmap
 from .theme import FAMILY_COLORS, GREEN, MUTED, SUBTLE
 
-__all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "fmt_time", "tool_button"]
+__all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "fmt_time",
+           "tool_button"]
 
 
 def fmt_time(seconds: float) -> str:
@@ -79,59 +83,74 @@ class PianoRoll(QWidget):
         now = self.player.position_seconds()
         t0, t1 = now - self.BEHIND, now + self.AHEAD
         w, h = r.width(), r.height()
-        top, bottom = 22.0, h - 8.0
 
         def x(t: float) -> float:
             return (t - t0) / (t1 - t0) * w
 
         notes, spans = self.player.roll(t0, t1) if self.player.timeline.segments else ([], [])
         for s0, s1, composer in spans:
-            label = f"BRIDGE · {composer.upper()}" if composer else "BRIDGE"
-            band = QRectF(x(s0), 0, x(s1) - x(s0), h)
-            g = QLinearGradient(band.topLeft(), band.bottomLeft())
-            g.setColorAt(0, QColor(29, 185, 84, 90))
-            g.setColorAt(1, QColor(29, 185, 84, 30))
-            p.fillRect(band, g)
-            p.setPen(QPen(QColor(GREEN), 1.5))
-            p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
-            p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
-            p.setFont(self._font)
-            fm = p.fontMetrics()
-            chip = QRectF(0, 0, fm.horizontalAdvance(label) + 14, 18)
-            chip.moveTopRight(QPointF(min(band.right(), w) - 6, 4))
-            if chip.left() < band.left() + 4 and band.left() > 0:
-                chip.moveTopLeft(QPointF(band.left() + 6, 4))
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(GREEN))
-            p.drawRoundedRect(chip, 9, 9)
-            p.setPen(QColor("#000000"))
-            p.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            self._paint_bridge(p, QRectF(x(s0), 0, x(s1) - x(s0), h), composer, w)
         if notes:
-            lo = min(n.pitch for n in notes if n.family != 0) if any(
-                n.family != 0 for n in notes) else 36
-            hi = max(n.pitch for n in notes if n.family != 0) if any(
-                n.family != 0 for n in notes) else 84
-            lo, hi = min(lo, 40) - 2, max(hi, 76) + 2
-            row = (bottom - top) / (hi - lo + 1)
-            p.setPen(Qt.PenStyle.NoPen)
-            for n in notes:
-                if n.family == 0:  # drums: a thin band at the bottom
-                    y, hh = bottom - 6 - (n.pitch % 12) * 0.6, 3.0
-                else:
-                    y, hh = bottom - (n.pitch - lo + 1) * row, max(row - 0.5, 2.5)
-                c = QColor(self._colors[n.family])
-                if n.start > now:
-                    c.setAlpha(110)
-                if n.bridge:
-                    c = c.lighter(125)
-                xa, xb = x(n.start), x(n.end)
-                p.setBrush(c)
-                p.drawRoundedRect(QRectF(xa, y, max(xb - xa - 1, 2), hh), 1.5, 1.5)
+            self._paint_notes(p, notes, x, now, top=22.0, bottom=h - 8.0)
         # playhead
         px = x(now)
         p.setPen(QPen(QColor("#FFFFFF"), 1.5))
         p.drawLine(QPointF(px, 0), QPointF(px, h))
-        # legend
+        self._paint_legend(p)
+        if not self.player.timeline.segments:
+            p.setPen(QColor(MUTED))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter,
+                       "Press PLAY: the piano roll follows the music")
+        p.end()
+
+    def _paint_bridge(self, p: QPainter, band: QRectF, composer: str, w: float) -> None:
+        """A join: a green band with edges and a chip naming what composed it."""
+        label = f"BRIDGE · {composer.upper()}" if composer else "BRIDGE"
+        h = band.height()
+        g = QLinearGradient(band.topLeft(), band.bottomLeft())
+        g.setColorAt(0, QColor(29, 185, 84, 90))
+        g.setColorAt(1, QColor(29, 185, 84, 30))
+        p.fillRect(band, g)
+        p.setPen(QPen(QColor(GREEN), 1.5))
+        p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
+        p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
+        p.setFont(self._font)
+        fm = p.fontMetrics()
+        chip = QRectF(0, 0, fm.horizontalAdvance(label) + 14, 18)
+        chip.moveTopRight(QPointF(min(band.right(), w) - 6, 4))
+        if chip.left() < band.left() + 4 and band.left() > 0:
+            chip.moveTopLeft(QPointF(band.left() + 6, 4))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(GREEN))
+        p.drawRoundedRect(chip, 9, 9)
+        p.setPen(QColor("#000000"))
+        p.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _paint_notes(self, p: QPainter, notes: list[RollNote], x: Callable[[float], float],
+                     now: float, top: float, bottom: float) -> None:
+        """The notes, pitched between ``top`` and ``bottom``; drums in a thin band below."""
+        pitched = [n.pitch for n in notes if n.family != 0]
+        lo = min(pitched) if pitched else 36
+        hi = max(pitched) if pitched else 84
+        lo, hi = min(lo, 40) - 2, max(hi, 76) + 2
+        row = (bottom - top) / (hi - lo + 1)
+        p.setPen(Qt.PenStyle.NoPen)
+        for n in notes:
+            if n.family == 0:  # drums: a thin band at the bottom
+                y, hh = bottom - 6 - (n.pitch % 12) * 0.6, 3.0
+            else:
+                y, hh = bottom - (n.pitch - lo + 1) * row, max(row - 0.5, 2.5)
+            c = QColor(self._colors[n.family])
+            if n.start > now:
+                c.setAlpha(110)
+            if n.bridge:
+                c = c.lighter(125)
+            xa, xb = x(n.start), x(n.end)
+            p.setBrush(c)
+            p.drawRoundedRect(QRectF(xa, y, max(xb - xa - 1, 2), hh), 1.5, 1.5)
+
+    def _paint_legend(self, p: QPainter) -> None:
+        """One colour chip per instrument family, top left."""
         p.setFont(self._font)
         lx = 10.0
         for name, col in zip(FAMILIES, self._colors):
@@ -141,11 +160,6 @@ class PianoRoll(QWidget):
             p.setPen(QColor(SUBTLE))
             p.drawText(QPointF(lx + 12, 15), name)
             lx += 22 + p.fontMetrics().horizontalAdvance(name)
-        if not self.player.timeline.segments:
-            p.setPen(QColor(MUTED))
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter,
-                       "Press PLAY: the piano roll follows the music")
-        p.end()
 
 
 class SeekSlider(QSlider):
@@ -228,8 +242,13 @@ class NowPlayingBar(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(16, 8, 16, 8)
         lay.setSpacing(12)
+        lay.addWidget(self._card())
+        lay.addLayout(self._transport(), 1)
+        lay.addWidget(self._volume())
+        self.set_playing(False)
 
-        # card
+    def _card(self) -> QWidget:
+        """The cover, the title and the line under it."""
         card = QWidget()
         card.setFixedWidth(320)
         cl = QHBoxLayout(card)
@@ -248,9 +267,10 @@ class NowPlayingBar(QWidget):
         texts.addWidget(self.subtitle)
         texts.addStretch(1)
         cl.addLayout(texts, 1)
-        lay.addWidget(card)
+        return card
 
-        # transport + seek
+    def _transport(self) -> QVBoxLayout:
+        """Previous, play/pause, next; the seek bar between the elapsed and total times."""
         mid = QVBoxLayout()
         mid.setSpacing(4)
         buttons = QHBoxLayout()
@@ -271,21 +291,18 @@ class NowPlayingBar(QWidget):
         mid.addLayout(buttons)
         seek_row = QHBoxLayout()
         seek_row.setSpacing(8)
-        self.elapsed = QLabel("0:00")
-        self.elapsed.setObjectName("time")
+        self.elapsed = _time_label()
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.elapsed.setFixedWidth(40)
-        self.total = QLabel("0:00")
-        self.total.setObjectName("time")
-        self.total.setFixedWidth(40)
+        self.total = _time_label()
         self.seek = SeekSlider()
         seek_row.addWidget(self.elapsed)
         seek_row.addWidget(self.seek, 1)
         seek_row.addWidget(self.total)
         mid.addLayout(seek_row)
-        lay.addLayout(mid, 1)
+        return mid
 
-        # volume
+    def _volume(self) -> QWidget:
+        """The audio label, the mute button and the volume slider, right-aligned."""
         right = QHBoxLayout()
         right.setSpacing(6)
         self.audio_label = QLabel("")
@@ -303,8 +320,7 @@ class NowPlayingBar(QWidget):
         rw = QWidget()
         rw.setFixedWidth(320)
         rw.setLayout(right)
-        lay.addWidget(rw)
-        self.set_playing(False)
+        return rw
 
     def set_playing(self, playing: bool) -> None:
         self.play_btn.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
@@ -322,3 +338,49 @@ class NowPlayingBar(QWidget):
         if not self.seek.isSliderDown():
             self.seek.setValue(int(np_.position * 1000))
         self.seek.update()
+
+
+def _time_label() -> QLabel:
+    """An m:ss label beside the seek bar."""
+    lab = QLabel("0:00")
+    lab.setObjectName("time")
+    lab.setFixedWidth(40)
+    return lab
+
+
+class NoticeBanner(QLabel):
+    """A one-line notice floating at the bottom of its parent for a few seconds.
+
+    Errors and information look different (the theme styles the ``kind`` property).
+    """
+
+    SHOW_MS = 7000
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self.setWordWrap(True)
+        self.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+
+    def post(self, text: str, error: bool = False) -> None:
+        """Show ``text`` for :attr:`SHOW_MS` milliseconds."""
+        self.setProperty("kind", "error" if error else "info")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.place()
+        self.show()
+        self.raise_()
+        self._timer.start(self.SHOW_MS)
+
+    def place(self) -> None:
+        """Centre it near the bottom of its parent, at most 720 pixels wide."""
+        parent = self.parentWidget()
+        w = min(parent.width() - 40, 720)
+        self.setFixedWidth(max(w, 200))
+        self.adjustSize()
+        self.move((parent.width() - self.width()) // 2,
+                  parent.height() - self.height() - 18)

@@ -1,4 +1,8 @@
-"""The Smootify main window: sidebar, queue page, home page, now-playing bar, notices, keys."""
+"""The Smootify main window: the pages, the now-playing bar, notices, keys, saved state.
+
+Its parts live in ``pages.py`` (sidebar, home page, queue page) and ``widgets.py`` (the now-
+playing bar, the piano roll, the notice banner); the core's clock is the :class:`Ticker`.
+"""
 
 from __future__ import annotations
 
@@ -15,37 +19,31 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
-from .icons import icon, svg_pixmap
+from .icons import icon
+from .pages import HomePage, QueuePage, Sidebar
 from .queue_model import QueueModel
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import GREEN, SUBTLE
 from .ticker import Ticker
-from .widgets import NowPlayingBar, PianoRoll, fmt_time, tool_button
+from .widgets import NoticeBanner, NowPlayingBar, fmt_time
 from .worker import Worker
 
 __all__ = ["MainWindow"]
 
-NOTICE_MS = 7000
+NOTICE_MS = NoticeBanner.SHOW_MS
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +66,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model = QueueModel(player, self.add_paths, self)
         self._build()
+        self._wire()
         self._shortcuts()
         player.listeners.append(self._on_player)
         ticker.ticked.connect(self._on_tick)
@@ -75,9 +74,6 @@ class MainWindow(QMainWindow):
         self._save_timer.setInterval(10_000)
         self._save_timer.timeout.connect(self.save_state)
         self._save_timer.start()
-        self._notice_timer = QTimer(self)
-        self._notice_timer.setSingleShot(True)
-        self._notice_timer.timeout.connect(lambda: self.notice_label.hide())
         self._refresh_meta()
 
     # ------------------------------------------------------------------ layout
@@ -89,26 +85,38 @@ class MainWindow(QMainWindow):
         outer.setSpacing(8)
         top = QHBoxLayout()
         top.setSpacing(8)
-        top.addWidget(self._sidebar())
+        self.sidebar = Sidebar((("add", "Add files…", self.add_files_dialog),
+                                ("folder", "Add folder…", self.add_folder_dialog),
+                                ("export", "Export as M3U8…", self.export_dialog),
+                                ("settings", "Settings", self.open_settings)))
+        top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
         ml = QVBoxLayout(self.main)
         ml.setContentsMargins(0, 0, 0, 0)
+        self.home = HomePage(self.player)
+        self.queue_page = QueuePage(self.player, self.model)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self._home_page())
-        self.pages.addWidget(self._queue_page())
+        self.pages.addWidget(self.home)
+        self.pages.addWidget(self.queue_page)
         ml.addWidget(self.pages)
         top.addWidget(self.main, 1)
         outer.addLayout(top, 1)
         self.now_bar = NowPlayingBar(self.player)
         outer.addWidget(self.now_bar)
         self.setCentralWidget(central)
-        # notice banner floats over the main pane
-        self.notice_label = QLabel(self.main)
-        self.notice_label.setObjectName("notice")
-        self.notice_label.setWordWrap(True)
-        self.notice_label.hide()
-        # wiring
+        self.notice_label = NoticeBanner(self.main)  # floats over the main pane
+        # the queue page's parts, by the names the rest of the app knows them
+        qp = self.queue_page
+        self.table, self.roll, self.meta = qp.table, qp.roll, qp.meta
+        self.play_pill, self.shuffle_pill = qp.play_pill, qp.shuffle_pill
+        self.shuffle_btn, self.repeat_btn, self.status_label = (
+            qp.shuffle_btn, qp.repeat_btn, qp.status_label)
+        self.show_page(1)
+
+    def _wire(self) -> None:
+        """Connect the buttons, sliders and the table to what they do."""
+        self.sidebar.page_requested.connect(self.show_page)
         nb = self.now_bar
         nb.play_btn.clicked.connect(self.player.toggle)
         nb.next_btn.clicked.connect(self.player.next)
@@ -117,162 +125,20 @@ class MainWindow(QMainWindow):
         nb.volume.setValue(int(round(self.player.volume * 100)))
         nb.volume.valueChanged.connect(lambda v: self.player.set_volume(v / 100.0))
         nb.vol_btn.clicked.connect(self._toggle_mute)
-        self.show_page(1)
-
-    def _sidebar(self) -> QWidget:
-        side = QWidget()
-        side.setObjectName("sidebar")
-        side.setFixedWidth(232)
-        lay = QVBoxLayout(side)
-        lay.setContentsMargins(12, 16, 12, 16)
-        lay.setSpacing(4)
-        brand = QHBoxLayout()
-        logo = QLabel()
-        logo.setPixmap(svg_pixmap("logo", 34, self.devicePixelRatioF(), "#ffffff"))
-        name = QLabel("Smootify")
-        name.setObjectName("brand")
-        brand.addWidget(logo)
-        brand.addWidget(name)
-        brand.addStretch(1)
-        lay.addLayout(brand)
-        lay.addSpacing(18)
-        self.nav = QButtonGroup(self)
-        self.nav.setExclusive(True)
-        self.nav_home = self._nav_button("home", "Home")
-        self.nav_queue = self._nav_button("playlist", "Your playlist")
-        for i, b in enumerate((self.nav_home, self.nav_queue)):
-            self.nav.addButton(b, i)
-            lay.addWidget(b)
-        self.nav.idClicked.connect(self.show_page)
-        lay.addSpacing(20)
-        section = QLabel("LIBRARY")
-        section.setObjectName("sideSection")
-        lay.addWidget(section)
-        lay.addSpacing(4)
-        for name_, text, slot in (("add", "Add files…", self.add_files_dialog),
-                                  ("folder", "Add folder…", self.add_folder_dialog),
-                                  ("export", "Export as M3U8…", self.export_dialog),
-                                  ("settings", "Settings", self.open_settings)):
-            b = self._nav_button(name_, text, checkable=False)
-            b.clicked.connect(slot)
-            lay.addWidget(b)
-        lay.addStretch(1)
-        self.audio_hint = QLabel("")
-        self.audio_hint.setObjectName("nowSub")
-        self.audio_hint.setWordWrap(True)
-        lay.addWidget(self.audio_hint)
-        return side
-
-    def _nav_button(self, icon_name: str, text: str, checkable: bool = True) -> QPushButton:
-        b = QPushButton(text)
-        b.setObjectName("nav")
-        b.setIcon(icon(icon_name, SUBTLE, "#ffffff"))
-        b.setIconSize(QSize(22, 22))
-        b.setCheckable(checkable)
-        b.setCursor(Qt.CursorShape.PointingHandCursor)
-        return b
-
-    def _queue_page(self) -> QWidget:
-        page, lay = _page("PLAYLIST", bottom=16, spacing=10)
-        lay.addWidget(_label("Your playlist", "pageTitle"))
-        self.meta = _label("", "pageMeta")
-        lay.addWidget(self.meta)
-        lay.addSpacing(8)
-        actions = QHBoxLayout()
-        actions.setSpacing(14)
-        self.play_pill = QPushButton("PLAY")
-        self.play_pill.setObjectName("playPill")
-        self.play_pill.setIcon(icon("play", "#000000", "#000000"))
-        self.play_pill.setIconSize(QSize(18, 18))
-        self.play_pill.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.play_pill.clicked.connect(self._play_pill)
-        self.shuffle_pill = QPushButton("SHUFFLE PLAY")
-        self.shuffle_pill.setObjectName("shufflePill")
-        self.shuffle_pill.setIcon(icon("shuffle", "#ffffff", "#ffffff"))
-        self.shuffle_pill.setIconSize(QSize(18, 18))
-        self.shuffle_pill.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.shuffle_pill.clicked.connect(self.shuffle_play)
-        actions.addWidget(self.play_pill)
-        actions.addWidget(self.shuffle_pill)
-        actions.addSpacing(8)
-        self.shuffle_btn = tool_button("shuffle", "Shuffle (off restores the original order)",
-                                       22, checkable=True)
-        self.shuffle_btn.toggled.connect(self._shuffle_toggled)
-        self.repeat_btn = tool_button("repeat", "Repeat: continue from the top", 22,
-                                      checkable=True)
-        self.repeat_btn.setChecked(self.player.settings.repeat)
-        self.repeat_btn.toggled.connect(self._repeat_toggled)
-        add_btn = tool_button("add", "Add files (Ctrl+O)", 22)
-        add_btn.clicked.connect(self.add_files_dialog)
-        export_btn = tool_button("export", "Export the queue as M3U8", 22)
-        export_btn.clicked.connect(self.export_dialog)
-        clear_btn = tool_button("clear", "Clear the queue", 22)
-        clear_btn.clicked.connect(self.player.clear)
-        for b in (self.shuffle_btn, self.repeat_btn, add_btn, export_btn, clear_btn):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        self.status_label = QLabel("")
-        self.status_label.setObjectName("pageMeta")
-        actions.addWidget(self.status_label)
-        lay.addLayout(actions)
-        lay.addSpacing(6)
-
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.setHandleWidth(10)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
-        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.table.setDragDropOverwriteMode(False)
-        self.table.setDropIndicatorShown(True)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(40)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        hh = self.table.horizontalHeader()
-        hh.setHighlightSections(False)
-        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        widths = (44, 0, 0, 70, 90, 100, 112)  # 0: title and credit share the rest
-        for col, w in enumerate(widths):
-            if w:
-                hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-                self.table.setColumnWidth(col, w)
-            else:
-                hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        qp = self.queue_page
+        qp.play_pill.clicked.connect(self._play_pill)
+        qp.shuffle_pill.clicked.connect(self.shuffle_play)
+        qp.shuffle_btn.toggled.connect(self._shuffle_toggled)
+        qp.repeat_btn.toggled.connect(self._repeat_toggled)
+        qp.add_btn.clicked.connect(self.add_files_dialog)
+        qp.export_btn.clicked.connect(self.export_dialog)
+        qp.clear_btn.clicked.connect(self.player.clear)
         self.table.doubleClicked.connect(self._double_clicked)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)
-        split.addWidget(self.table)
-        self.roll = PianoRoll(self.player)
-        split.addWidget(self.roll)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([330, 240])
-        lay.addWidget(split, 1)
-        return page
-
-    def _home_page(self) -> QWidget:
-        page, lay = _page("NOW PLAYING", bottom=20, spacing=8)
-        self.home_title = _label("Nothing playing yet", "pageTitle")
-        self.home_title.setWordWrap(True)
-        self.home_sub = _label("", "pageMeta")
-        self.home_next = _label("", "pageMeta")
-        lay.addWidget(self.home_title)
-        lay.addWidget(self.home_sub)
-        lay.addWidget(self.home_next)
-        lay.addSpacing(12)
-        self.home_roll = PianoRoll(self.player)
-        lay.addWidget(self.home_roll, 1)
-        return page
 
     def show_page(self, i: int) -> None:
         self.pages.setCurrentIndex(i)
-        (self.nav_home if i == 0 else self.nav_queue).setChecked(True)
+        self.sidebar.set_page(i)
 
     def _shortcuts(self) -> None:
         def sc(seq: QKeySequence | str, slot: Any) -> None:
@@ -329,8 +195,9 @@ class MainWindow(QMainWindow):
             self.player.remove(rows)
 
     def _double_clicked(self, index: Any) -> None:
-        if 0 <= index.row() < len(self.player.queue):
-            self.player.play_entry(self.player.queue[index.row()])
+        entry = self.model.entry(index.row())
+        if entry is not None:
+            self.player.play_entry(entry)
 
     def _row_menu(self, pos: Any) -> None:
         index = self.table.indexAt(pos)
@@ -351,9 +218,7 @@ class MainWindow(QMainWindow):
     def shuffle_play(self) -> None:
         """SHUFFLE PLAY: shuffle the visible queue and start from its top."""
         self.player.shuffle_play()
-        self.shuffle_btn.blockSignals(True)
-        self.shuffle_btn.setChecked(True)
-        self.shuffle_btn.blockSignals(False)
+        QueuePage.set_quietly(self.shuffle_btn, True)
 
     def _shuffle_toggled(self, on: bool) -> None:
         if on:
@@ -381,9 +246,7 @@ class MainWindow(QMainWindow):
         dlg = SettingsDialog(self.player.settings, self)
         if dlg.exec():
             self.player.apply_settings(dlg.result_settings())
-            self.repeat_btn.blockSignals(True)
-            self.repeat_btn.setChecked(self.player.settings.repeat)
-            self.repeat_btn.blockSignals(False)
+            QueuePage.set_quietly(self.repeat_btn, self.player.settings.repeat)
             self.save_state()
 
     # ------------------------------------------------------------------ notices
@@ -391,27 +254,13 @@ class MainWindow(QMainWindow):
         """Show a one-line notice over the main pane for a few seconds."""
         text = text.strip().splitlines()[0] if text.strip() else text
         self.notices.append(text)
-        self.notice_label.setProperty("kind", "error" if error else "info")
-        self.notice_label.style().unpolish(self.notice_label)
-        self.notice_label.style().polish(self.notice_label)
-        self.notice_label.setText(text)
-        self._place_notice()
-        self.notice_label.show()
-        self.notice_label.raise_()
-        self._notice_timer.start(NOTICE_MS)
+        self.notice_label.post(text, error)
         self.notice_posted.emit(text)
-
-    def _place_notice(self) -> None:
-        w = min(self.main.width() - 40, 720)
-        self.notice_label.setFixedWidth(max(w, 200))
-        self.notice_label.adjustSize()
-        self.notice_label.move((self.main.width() - self.notice_label.width()) // 2,
-                               self.main.height() - self.notice_label.height() - 18)
 
     def resizeEvent(self, ev: Any) -> None:
         super().resizeEvent(ev)
         if self.notice_label.isVisible():
-            self._place_notice()
+            self.notice_label.place()
 
     # ------------------------------------------------------------------ player events
     def _on_player(self, kind: str, payload: Any) -> None:
@@ -419,20 +268,15 @@ class MainWindow(QMainWindow):
             self.post_notice(payload, error=getattr(payload, "level", None) == NoticeLevel.ERROR)
         elif kind == "state":
             self.now_bar.set_playing(payload == "playing")
-            self.play_pill.setText("PAUSE" if payload == "playing" else "PLAY")
-            self.play_pill.setIcon(icon("pause" if payload == "playing" else "play",
-                                        "#000000", "#000000"))
+            self.queue_page.set_playing(payload == "playing")
         elif kind == "queue":
             self._refresh_meta()
             if self.player.shuffled_from is None and self.shuffle_btn.isChecked():
-                self.shuffle_btn.blockSignals(True)
-                self.shuffle_btn.setChecked(False)
-                self.shuffle_btn.blockSignals(False)
+                QueuePage.set_quietly(self.shuffle_btn, False)
         elif kind == "entry":
             self._refresh_meta()
         elif kind == "audio":
-            self.audio_hint.setText("Audio: silent clock (no device)" if payload == "silent"
-                                    else f"Audio: {payload}")
+            self.sidebar.set_audio(payload)
 
     def _refresh_meta(self) -> None:
         q = self.player.queue
@@ -450,11 +294,7 @@ class MainWindow(QMainWindow):
         """The ticker polled the player: show where play is."""
         self.now_bar.update_from(np_)
         if self.pages.currentIndex() == 0:
-            self.home_title.setText(np_.title or "Nothing playing yet")
-            self.home_sub.setText(np_.subtitle)
-            nxt = self.player.up_next()
-            self.home_next.setText(f"Up next: {nxt.title}" if nxt else "")
-            self.home_roll.update()
+            self.home.show_now(np_, self.player.up_next())
         else:
             self.roll.update()
 
@@ -502,19 +342,3 @@ class MainWindow(QMainWindow):
     def accent(self) -> str:
         return GREEN
 
-
-def _label(text: str, name: str) -> QLabel:
-    """A label styled by the theme through its object name."""
-    lab = QLabel(text)
-    lab.setObjectName(name)
-    return lab
-
-
-def _page(kicker: str, bottom: int, spacing: int) -> tuple[QWidget, QVBoxLayout]:
-    """A main-pane page with its small upper-case kicker line."""
-    page = QWidget()
-    lay = QVBoxLayout(page)
-    lay.setContentsMargins(28, 24, 28, bottom)
-    lay.setSpacing(spacing)
-    lay.addWidget(_label(kicker, "kicker"))
-    return page, lay

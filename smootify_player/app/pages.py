@@ -1,0 +1,234 @@
+"""The window's parts: the sidebar, the home page (now playing) and the queue page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..player import NowPlaying, Player, QueueEntry
+from .icons import icon, svg_pixmap
+from .queue_model import QueueModel
+from .theme import SUBTLE
+from .widgets import PianoRoll, tool_button
+
+__all__ = ["Sidebar", "HomePage", "QueuePage", "queue_table"]
+
+#: Column widths of the queue table; 0: title and credit share the rest.
+COLUMN_WIDTHS = (44, 0, 0, 70, 90, 100, 112)
+
+
+def label(text: str, name: str) -> QLabel:
+    """A label styled by the theme through its object name."""
+    lab = QLabel(text)
+    lab.setObjectName(name)
+    return lab
+
+
+def _page_layout(page: QWidget, kicker: str, bottom: int, spacing: int) -> QVBoxLayout:
+    """The layout of a main-pane page, with its small upper-case kicker line."""
+    lay = QVBoxLayout(page)
+    lay.setContentsMargins(28, 24, 28, bottom)
+    lay.setSpacing(spacing)
+    lay.addWidget(label(kicker, "kicker"))
+    return lay
+
+
+def _nav_button(icon_name: str, text: str, checkable: bool = True) -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName("nav")
+    b.setIcon(icon(icon_name, SUBTLE, "#ffffff"))
+    b.setIconSize(QSize(22, 22))
+    b.setCheckable(checkable)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    return b
+
+
+def _pill(text: str, name: str, icon_name: str, color: str) -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setIcon(icon(icon_name, color, color))
+    b.setIconSize(QSize(18, 18))
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    return b
+
+
+class Sidebar(QWidget):
+    """The brand, the two pages (Home, Your playlist), the library actions, the audio hint."""
+
+    page_requested = Signal(int)
+
+    def __init__(self, actions: Sequence[tuple[str, str, Callable[[], Any]]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setFixedWidth(232)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 16, 12, 16)
+        lay.setSpacing(4)
+        lay.addLayout(self._brand())
+        lay.addSpacing(18)
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.nav_home = _nav_button("home", "Home")
+        self.nav_queue = _nav_button("playlist", "Your playlist")
+        for i, b in enumerate((self.nav_home, self.nav_queue)):
+            self.nav.addButton(b, i)
+            lay.addWidget(b)
+        self.nav.idClicked.connect(self.page_requested)
+        lay.addSpacing(20)
+        lay.addWidget(label("LIBRARY", "sideSection"))
+        lay.addSpacing(4)
+        for icon_name, text, slot in actions:
+            b = _nav_button(icon_name, text, checkable=False)
+            b.clicked.connect(slot)
+            lay.addWidget(b)
+        lay.addStretch(1)
+        self.audio_hint = label("", "nowSub")
+        self.audio_hint.setWordWrap(True)
+        lay.addWidget(self.audio_hint)
+
+    def _brand(self) -> QHBoxLayout:
+        brand = QHBoxLayout()
+        logo = QLabel()
+        logo.setPixmap(svg_pixmap("logo", 34, self.devicePixelRatioF(), "#ffffff"))
+        brand.addWidget(logo)
+        brand.addWidget(label("Smootify", "brand"))
+        brand.addStretch(1)
+        return brand
+
+    def set_page(self, i: int) -> None:
+        (self.nav_home if i == 0 else self.nav_queue).setChecked(True)
+
+    def set_audio(self, name: str) -> None:
+        self.audio_hint.setText("Audio: silent clock (no device)" if name == "silent"
+                                else f"Audio: {name}")
+
+
+class HomePage(QWidget):
+    """NOW PLAYING: the title, the line under it, what plays next, a big piano roll."""
+
+    def __init__(self, player: Player, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = _page_layout(self, "NOW PLAYING", bottom=20, spacing=8)
+        self.title = label("Nothing playing yet", "pageTitle")
+        self.title.setWordWrap(True)
+        self.sub = label("", "pageMeta")
+        self.next = label("", "pageMeta")
+        lay.addWidget(self.title)
+        lay.addWidget(self.sub)
+        lay.addWidget(self.next)
+        lay.addSpacing(12)
+        self.roll = PianoRoll(player)
+        lay.addWidget(self.roll, 1)
+
+    def show_now(self, np_: NowPlaying, up_next: QueueEntry | None) -> None:
+        self.title.setText(np_.title or "Nothing playing yet")
+        self.sub.setText(np_.subtitle)
+        self.next.setText(f"Up next: {up_next.title}" if up_next else "")
+        self.roll.update()
+
+
+class QueuePage(QWidget):
+    """PLAYLIST: the queue's summary, its actions, the table and a piano roll under it.
+
+    The buttons are attributes; the window connects them to what they do.
+    """
+
+    def __init__(self, player: Player, model: QueueModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = _page_layout(self, "PLAYLIST", bottom=16, spacing=10)
+        lay.addWidget(label("Your playlist", "pageTitle"))
+        self.meta = label("", "pageMeta")
+        lay.addWidget(self.meta)
+        lay.addSpacing(8)
+        lay.addLayout(self._actions(player.settings.repeat))
+        lay.addSpacing(6)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.setHandleWidth(10)
+        self.table = queue_table(model)
+        split.addWidget(self.table)
+        self.roll = PianoRoll(player)
+        split.addWidget(self.roll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 240])
+        lay.addWidget(split, 1)
+
+    def _actions(self, repeat: bool) -> QHBoxLayout:
+        actions = QHBoxLayout()
+        actions.setSpacing(14)
+        self.play_pill = _pill("PLAY", "playPill", "play", "#000000")
+        self.shuffle_pill = _pill("SHUFFLE PLAY", "shufflePill", "shuffle", "#ffffff")
+        actions.addWidget(self.play_pill)
+        actions.addWidget(self.shuffle_pill)
+        actions.addSpacing(8)
+        self.shuffle_btn = tool_button("shuffle", "Shuffle (off restores the original order)",
+                                       22, checkable=True)
+        self.repeat_btn = tool_button("repeat", "Repeat: continue from the top", 22,
+                                      checkable=True)
+        self.repeat_btn.setChecked(repeat)
+        self.add_btn = tool_button("add", "Add files (Ctrl+O)", 22)
+        self.export_btn = tool_button("export", "Export the queue as M3U8", 22)
+        self.clear_btn = tool_button("clear", "Clear the queue", 22)
+        for b in (self.shuffle_btn, self.repeat_btn, self.add_btn, self.export_btn,
+                  self.clear_btn):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        self.status_label = label("", "pageMeta")
+        actions.addWidget(self.status_label)
+        return actions
+
+    def set_playing(self, playing: bool) -> None:
+        self.play_pill.setText("PAUSE" if playing else "PLAY")
+        self.play_pill.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
+
+    @staticmethod
+    def set_quietly(button: Any, checked: bool) -> None:
+        """Check or uncheck ``button`` without running what its toggle does."""
+        button.blockSignals(True)
+        button.setChecked(checked)
+        button.blockSignals(False)
+
+
+def queue_table(model: QueueModel) -> QTableView:
+    """The queue's table: whole rows selected, rows dragged to reorder, files dropped in."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+    table.setDefaultDropAction(Qt.DropAction.MoveAction)
+    table.setDragDropOverwriteMode(False)
+    table.setDropIndicatorShown(True)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(False)
+    table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(40)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    hh = table.horizontalHeader()
+    hh.setHighlightSections(False)
+    hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for col, w in enumerate(COLUMN_WIDTHS):
+        if w:
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            table.setColumnWidth(col, w)
+        else:
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+    table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    return table
