@@ -1,0 +1,142 @@
+"""One contract for every live sink: the silent clock and FluidSynth's driver sink.
+
+The Player counts on any sink (``audio.live.Sink``) to: start; advance the position while
+unpaused and hold it while paused; move the position on seek; close quickly, twice if need
+be; and leave ``error`` at None when nothing went wrong.
+
+FluidSynth's driver sink needs a device. Headless, ALSA's ``null`` device stands in for one:
+``ALSA_CONFIG_PATH`` names alsa-lib's own configuration plus a file that makes the default
+PCM the null plugin (which plays nothing and takes frames as fast as they come). FluidSynth's
+``file`` driver cannot serve here: it has no callback mode (``new_fluid_audio_driver2``),
+which is how the sink feeds it. Where no driver opens, the test says why and is skipped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from midi_factory import write_song
+
+from smootify_player.audio.engine import Engine
+from smootify_player.audio.live import (
+    AudioUnavailableError,
+    FluidDriverSink,
+    SilentClock,
+    Sink,
+)
+from smootify_player.audio.synth import fallback_soundfont, find_soundfont
+from smootify_player.music.song import Song
+from smootify_player.music.timeline import Timeline
+
+SR = 44100
+WAIT_S = 3.0
+
+
+def _wait_for(cond: Callable[[], bool], timeout: float = WAIT_S) -> bool:
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        if cond():
+            return True
+        time.sleep(0.005)
+    return cond()
+
+
+def _alsa_null(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Point alsa-lib's default PCM at its null plugin; None when there is no alsa-lib."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        lib = ctypes.CDLL("libasound.so.2")
+        lib.snd_config_topdir.restype = ctypes.c_char_p
+        top = Path(lib.snd_config_topdir().decode())
+    except (OSError, AttributeError):
+        return None
+    if not (top / "alsa.conf").is_file():
+        return None
+    null = tmp_path / "null.conf"
+    null.write_text("pcm.!default { type null }\n")
+    monkeypatch.setenv("ALSA_CONFIG_PATH", f"{top / 'alsa.conf'}:{null}")
+    return "alsa"
+
+
+def _silent(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+    return SilentClock(engine, speed=4.0)
+
+
+def _fluid_driver(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+    tried = []
+    for driver in (_alsa_null(tmp_path, monkeypatch), None):  # None: the platform's own
+        try:
+            return FluidDriverSink(engine, driver)
+        except AudioUnavailableError as exc:
+            tried.append(f"{driver or 'platform drivers'}: {exc}")
+    pytest.skip("FluidSynth opened no audio driver here (" + "; ".join(tried) + ")")
+
+
+@pytest.fixture(scope="module")
+def song(tmp_path_factory: pytest.TempPathFactory) -> Song:
+    return Song.load(write_song(tmp_path_factory.mktemp("sink") / "a.mid", bars=4, tempo=120))
+
+
+@pytest.fixture(params=[_silent, _fluid_driver], ids=["silent-clock", "fluid-driver"])
+def sink(request, song: Song, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+         ) -> Iterator[Sink]:
+    tl = Timeline(SR)
+    tl.add_song(song)
+    engine = Engine(tl, fallback_soundfont() or find_soundfont())
+    s = request.param(engine, tmp_path, monkeypatch)
+    yield s
+    s.close()
+    engine.close()
+
+
+def test_a_sink_starts_paused_and_names_itself(sink: Sink):
+    assert isinstance(sink.name, str) and sink.name
+    assert isinstance(sink.latency, int) and sink.latency >= 0
+    sink.start()
+    time.sleep(0.05)
+    assert sink.position == 0, "nothing plays before set_paused(False)"
+
+
+def test_position_advances_while_playing_and_holds_while_paused(sink: Sink):
+    sink.start()
+    sink.set_paused(False)
+    assert _wait_for(lambda: sink.position > SR // 10), "the position advances"
+    sink.set_paused(True)
+    time.sleep(0.05)  # a block being rendered when paused may still land
+    held = sink.position
+    time.sleep(0.15)
+    assert sink.position == held, "the position holds while paused"
+    sink.set_paused(False)
+    assert _wait_for(lambda: sink.position > held), "and moves on when unpaused"
+
+
+def test_seek_moves_the_position(sink: Sink):
+    sink.start()
+    sink.seek(3 * SR)
+    assert sink.position == 3 * SR, "paused, the position is where it was sent"
+    sink.set_paused(False)
+    assert _wait_for(lambda: sink.position > 3 * SR)
+    ahead = sink.position
+    sink.seek(SR // 2)
+    assert sink.position < ahead, "a seek back while playing goes back"
+    assert _wait_for(lambda: sink.position > SR // 2), "and plays on from there"
+
+
+def test_close_is_fast_and_idempotent_and_normal_use_leaves_no_error(sink: Sink):
+    sink.start()
+    sink.set_paused(False)
+    assert _wait_for(lambda: sink.position > 0)
+    sink.seek(SR)
+    sink.set_paused(True)
+    assert sink.error is None
+    t = time.perf_counter()
+    sink.close()
+    sink.close()
+    assert time.perf_counter() - t < 0.5
+    assert sink.error is None
