@@ -81,6 +81,23 @@ def time_to_window(runs: int = 3) -> dict:
             "median_process_s": sorted(r["process_s"] for r in out)[len(out) // 2]}
 
 
+def children_rss_mb() -> float:
+    """Resident memory of this process's children (the model's process) in MB (Linux)."""
+    total = 0.0
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if fields[1] != me:
+                continue
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += float(line.split()[1]) / 1024
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def stall_and_memory(seconds: float, transition: str) -> dict:
     """Play the demo playlist and record the longest gap between 5 ms UI timer ticks.
 
@@ -144,6 +161,7 @@ def stall_and_memory(seconds: float, transition: str) -> dict:
             "first_plan_ready_s": round(planned[0], 2) if planned else None,
             "rss_mb_before": round(rss0, 1),
             "rss_mb_playing": round(rss_mb(), 1),
+            "rss_mb_children": round(children_rss_mb(), 1),
             "torch_loaded": "torch" in sys.modules,
             "audio": p.audio_name,
             "controls": controls,

@@ -53,13 +53,13 @@ class Player:
         Speed of the silent clock (tests run faster than real time).
     sample_rate : int
     model_process : bool
-        Run the bridge model in a child process (see :class:`ProcessComposer`).
+        Run the bridge model in a child process (off: numpy composes in a few ms).
     """
 
     def __init__(self, run_background: RunBackground, settings: PlayerSettings | None = None,
                  notice: Callable[[str], None] = print, audio: str | None = None,
                  clock_speed: float | None = None, sample_rate: int = 44100,
-                 model_process: bool = True) -> None:
+                 model_process: bool = False) -> None:
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
