@@ -87,8 +87,11 @@ def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.n
     """
     on_thr = np.asarray(on_thr, np.float32)[None, :, None]
     act_thr = np.asarray(act_thr, np.float32)[None, :, None]
-    on = p_on > on_thr
-    act = p_act > act_thr
+    return _notes_from(p_on > on_thr, p_act > act_thr, drums)
+
+
+def _notes_from(on: np.ndarray, act: np.ndarray, drums: int) -> list[tuple[int, int, int, int]]:
+    """Onsets start notes, sustain extends them until the next onset; drums are hits."""
     n = on.shape[0]
     notes = []
     for t, f, p in zip(*np.nonzero(on)):
@@ -145,15 +148,7 @@ def decode_to_density(p_on: np.ndarray, p_act: np.ndarray, steps: np.ndarray,
                 order = np.argsort(-probs[t], kind="stable")[:poly]
                 keep = order[probs[t, order] >= 0.25 * probs[t, order[0]]]
                 on[bar * STEPS_PER_BAR + t, f, keep] = True
-    out = []
-    for t, f, p in zip(*np.nonzero(on)):
-        end = t + 1
-        if f != drums:
-            while end < n and act[end, f, p] and not on[end, f, p]:
-                end += 1
-        out.append((int(f), int(p), int(t), int(end)))
-    out.sort(key=lambda x: (x[2], x[0], x[1]))
-    return out
+    return _notes_from(on, act, drums)
 
 
 def notes_to_rolls(notes: list[tuple[int, int, int, int]], n_steps: int = GAP_STEPS
