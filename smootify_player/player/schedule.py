@@ -416,8 +416,9 @@ class TransitionScheduler:
         if target is None:
             return  # the end of the queue (repeat is off)
         if target.song is None:
-            # Not analysed in time: join to the first song that is, rather than stop.
-            target = next((e for e in self.queue if e.song is not None), None)
+            # Not analysed in time: join to the next song in queue order that is, rather
+            # than stop (never back to the top, which would loop the songs already played).
+            target = self._next_ready(src)
             if target is None:
                 return
         a, b = src.song, target.song
@@ -432,6 +433,19 @@ class TransitionScheduler:
             self.fallbacks += 1
             self._invalidate()  # whatever the worker is still computing is now stale
             log.info("join was late: rule bridge composed on the spot")
+
+    def _next_ready(self, src: QueueEntry) -> QueueEntry | None:
+        """The first analysed entry after ``src`` in play order (``src`` itself only when
+        repeat is on and nothing else is ready)."""
+        uid: int | None = src.uid
+        for _ in range(len(self.queue.entries)):
+            e = self.queue.next_after(uid, self.settings().repeat)
+            if e is None:
+                return None
+            if e.song is not None:
+                return e
+            uid = e.uid
+        return None
 
     def mix_into(self, entry: QueueEntry) -> None:
         """"Mix now": leave what is playing at the next bar far enough ahead, into ``entry``."""

@@ -184,6 +184,18 @@ def test_a_late_join_falls_back_on_the_spot():
     assert r.sch.joins_done == 1 and r.names() == ["alpha", "join", "beta"]
 
 
+def test_a_late_join_to_a_song_not_analysed_goes_on_in_queue_order():
+    """Past an entry still analysing, to the next ready one; never back to the top."""
+    r = Rig(transition="ai", n=3)
+    r.queue.add([Path("slow.mid")], at=2)  # alpha, beta, slow (not analysed), gamma
+    r.runner.hold = True
+    r.sch.start(r.queue[1])  # beta plays
+    seg = r.timeline.segments[0]
+    r.at(r.timeline.bar_sample(seg, seg.song.n_bars - 1))
+    r.sch.tick()
+    assert r.sch.fallbacks == 1 and r.names() == ["beta", "join", "gamma"]
+
+
 def test_fallback_in_cut_mode_cuts():
     r = Rig(transition="cut")
     r.runner.hold = True
