@@ -93,9 +93,9 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     server = None
     if not args.new_instance:
         server = InstanceServer(server_name(store.folder), lambda paths: _opened(window, paths),
-                                window)
+                                window, on_notice=window.post_notice)
     if state_notice:
-        window.post_notice(state_notice, error=True)
+        window.post_notice(state_notice)  # a Notice: its level styles it
     player.start_audio()
     _queue_inputs(args, window, player, state)
     return App(window, player, worker, store, server, t0, ticker)
@@ -111,8 +111,9 @@ def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any
         window.add_paths(paths, play=True)
     elif state is not None and not args.demo:  # a saved session, even emptied, beats the demo
         player.add(state.queue, labels=state.labels)
-        if state.original_order is not None and len(state.original_order) == len(player.queue):
-            player.shuffled_from = [player.queue[i].uid for i in state.original_order]
+        order = state.original_order  # checked on load; a permutation of the rows queued
+        if order is not None and sorted(order) == list(range(len(player.queue))):
+            player.shuffled_from = [player.queue[i].uid for i in order]
             QueuePage.set_quietly(window.shuffle_btn, True)
         if 0 <= state.current < len(player.queue):
             player.play_entry(player.queue[state.current], state.position,

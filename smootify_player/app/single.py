@@ -11,7 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-__all__ = ["server_name", "send_to_running", "InstanceServer"]
+from ..notices import Notice, NoticeLevel
+from .state import valid_path
+
+__all__ = ["server_name", "send_to_running", "InstanceServer", "parse_message",
+           "MAX_MESSAGE_BYTES"]
+
+#: A message longer than this (without its newline) is refused: 100,000 long paths fit.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 
 def server_name(state_dir: Path) -> str:
@@ -36,13 +43,40 @@ def send_to_running(name: str, paths: list[str], timeout_ms: int = 1000) -> bool
     return bool(ok)
 
 
+def parse_message(line: bytes) -> tuple[list[str] | None, str | None]:
+    """The paths in one message line ``{"open": [PATH, ...]}``, and what was wrong with it.
+
+    (None, why) when it is not such a message; (paths, why) when some entries were not file
+    names and were dropped; (paths, None) when all was well. Never raises.
+    """
+    try:
+        msg = json.loads(line.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None, "not JSON"
+    if not isinstance(msg, dict) or not isinstance(msg.get("open"), list):
+        return None, 'not {"open": [files]}'
+    raw = msg["open"]
+    paths = [p for p in raw if valid_path(p)]
+    if len(paths) < len(raw):
+        bad = len(raw) - len(paths)
+        return paths, f"{bad} entr{'y was' if bad == 1 else 'ies were'} not a file name"
+    return paths, None
+
+
 class InstanceServer(QObject):
-    """Listens for later launches; calls ``on_open(paths)`` on the UI thread."""
+    """Listens for later launches; calls ``on_open(paths)`` on the UI thread.
+
+    A message that is not ``{"open": [PATH, ...]}`` is answered "error" and ignored, and
+    ``on_notice`` (when given) gets one line saying so; entries that are not file names are
+    dropped the same way.
+    """
 
     def __init__(self, name: str, on_open: Callable[[list[str]], None],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 on_notice: Callable[[Notice], None] | None = None) -> None:
         super().__init__(parent)
         self._on_open = on_open
+        self._on_notice = on_notice
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not self.server.listen(name):
@@ -62,15 +96,22 @@ class InstanceServer(QObject):
 
     def _read(self, sock: QLocalSocket) -> None:
         if not sock.canReadLine():
+            if sock.bytesAvailable() > MAX_MESSAGE_BYTES:
+                sock.abort()
+                self._notice("too long")
             return
-        try:
-            msg = json.loads(bytes(sock.readLine()).decode())
-            paths = [str(p) for p in msg.get("open", [])]
-        except (ValueError, AttributeError):
-            return
-        sock.write(b"ok\n")
+        paths, why = parse_message(bytes(sock.readLine()))
+        sock.write(b"ok\n" if paths is not None else b"error\n")
         sock.flush()
-        self._on_open(paths)
+        if why is not None:
+            self._notice(why)
+        if paths is not None:
+            self._on_open(paths)
+
+    def _notice(self, why: str) -> None:
+        if self._on_notice is not None:
+            self._on_notice(Notice(f"A second launch sent a message Smootify could not use "
+                                   f"({why}); that part was ignored", NoticeLevel.WARNING))
 
     def close(self) -> None:
         self.server.close()
