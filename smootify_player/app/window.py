@@ -43,7 +43,15 @@ from .worker import Worker
 
 __all__ = ["MainWindow"]
 
+#: Player events after which the state is saved (the position alone waits for the next
+#: periodic save).
+SAVED_EVENTS = frozenset({"queue", "current", "seek", "state", "ended"})
+
 NOTICE_MS = NoticeBanner.SHOW_MS
+#: A change is on disk this long after it is made (several changes meanwhile: one write).
+SAVE_DELAY_MS = 500
+#: While playing, the position is saved this often even when nothing else changes.
+POSITION_SAVE_MS = 10_000
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +67,15 @@ class MainWindow(QMainWindow):
         self.ticker = ticker
         self.store = store
         self.notices: list[str] = []
+        self._save_failed = False  # reported once until a save works again
+        self._save_timer = QTimer(self)  # debounced save after a change
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_state)
+        self._position_timer = QTimer(self)  # the position moves without events
+        self._position_timer.setInterval(POSITION_SAVE_MS)
+        self._position_timer.timeout.connect(self.save_state)
+        self._position_timer.start()
         self.setWindowTitle("Smootify")
         self.setWindowIcon(icon("logo", "#1DB954", "#1DB954"))
         self.resize(1280, 800)
@@ -70,10 +87,6 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         player.listeners.append(self._on_player)
         ticker.ticked.connect(self._on_tick)
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(10_000)
-        self._save_timer.timeout.connect(self.save_state)
-        self._save_timer.start()
         self._refresh_meta()
 
     # ------------------------------------------------------------------ layout
@@ -124,6 +137,7 @@ class MainWindow(QMainWindow):
         nb.seek.seek_requested.connect(self.player.seek)
         nb.volume.setValue(int(round(self.player.volume * 100)))
         nb.volume.valueChanged.connect(lambda v: self.player.set_volume(v / 100.0))
+        nb.volume.valueChanged.connect(self.state_changed)
         nb.vol_btn.clicked.connect(self._toggle_mute)
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
@@ -251,7 +265,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ notices
     def post_notice(self, text: str, error: bool = False) -> None:
-        """Show a one-line notice over the main pane for a few seconds."""
+        """Show a one-line notice over the main pane for a few seconds (styled as an error
+        with ``error`` or when ``text`` is a :class:`Notice` of level error)."""
+        error = error or getattr(text, "level", None) == NoticeLevel.ERROR
         text = text.strip().splitlines()[0] if text.strip() else text
         self.notices.append(text)
         self.notice_label.post(text, error)
@@ -264,6 +280,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ player events
     def _on_player(self, kind: str, payload: Any) -> None:
+        if kind in SAVED_EVENTS:
+            self.state_changed()
         if kind == "notice":
             self.post_notice(payload, error=getattr(payload, "level", None) == NoticeLevel.ERROR)
         elif kind == "state":
@@ -307,14 +325,28 @@ class MainWindow(QMainWindow):
                           geometry=bytes(self.saveGeometry().toHex()).decode(),
                           labels=snap["labels"])
 
-    def save_state(self) -> None:
-        """Write the state file (atomically)."""
+    def state_changed(self, *_: Any) -> None:
+        """Something saved changed: write the state within :data:`SAVE_DELAY_MS`."""
+        if self.store is not None and not self._save_timer.isActive():
+            self._save_timer.start()
+
+    def save_state(self) -> bool:
+        """Write the state file (atomically). A failure is reported once (until a save works
+        again); the app carries on either way."""
+        self._save_timer.stop()
         if self.store is None:
-            return
+            return True
         t = time.perf_counter()
-        if not self.store.save(self.saved_state()):
-            self.post_notice(f"Could not save the state to {self.store.path}", error=True)
+        ok = self.store.save(self.saved_state())
         self.last_save_ms = (time.perf_counter() - t) * 1000
+        if ok:
+            self._save_failed = False
+        elif not self._save_failed:
+            self._save_failed = True
+            self.post_notice(f"Could not save the state to {self.store.folder} "
+                             f"({self.store.last_error}); playing on without saving",
+                             error=True)
+        return ok
 
     def restore_geometry(self, hex_geometry: str) -> None:
         if hex_geometry:
@@ -332,11 +364,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
-        self._save_timer.stop()
-        self.save_state()
-        self.player.close()
-        self.worker.shutdown()
-        super().closeEvent(ev)
+        self._position_timer.stop()
+        try:
+            self.save_state()
+        finally:  # whatever saving did, the player and its threads shut down
+            self.player.close()
+            self.worker.shutdown()
+            super().closeEvent(ev)
 
     @property
     def accent(self) -> str:
