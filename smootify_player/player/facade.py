@@ -162,9 +162,10 @@ class Player:
                     done: Callable[[list[QueueEntry]], None] | None = None) -> None:
         """Expand, load and analyse ``paths`` in the background, queueing the good ones.
 
-        Songs appear in order as their analysis finishes (a big folder fills in
-        progressively). Non-MIDI and broken files get a one-line notice and are not queued.
-        With ``play`` the first one queued starts (through a bridge if something plays).
+        Songs appear in order, a chunk at a time as their analysis finishes (a big folder
+        fills in progressively; the owner's thread works per chunk, never per file).
+        Non-MIDI and broken files get a one-line notice and are not queued. With ``play``
+        the first one queued starts (through a bridge if something plays).
         ``done`` receives every entry queued once the batch is through.
         """
         def finished(added: list[QueueEntry]) -> None:
@@ -172,8 +173,8 @@ class Player:
                 done(added)
             self._revalidate()
 
-        self.loader.add_batch(paths, at, lambda p, row, song, labels: self.add(
-            [p], row, [song], labels)[0], finished, self.play_entry if play else None)
+        self.loader.add_batch(paths, at, lambda ps, row, songs, labels: self.add(
+            ps, row, songs, labels), finished, self.play_entry if play else None)
 
     def remove(self, rows: Iterable[int]) -> None:
         """Remove the queue rows ``rows`` (what is playing keeps playing to its transition)."""

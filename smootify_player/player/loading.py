@@ -2,8 +2,8 @@
 
 Both ways a song reaches the player go through it: a queue entry waiting for its analysis
 (:meth:`SongLoader.analyse`, what plays next first) and a batch of files being added
-(:meth:`SongLoader.add_batch`: expanded, loaded, and handed over in order as each one is
-ready, broken ones left out with a notice). Every load is :meth:`Song.load`, which keeps
+(:meth:`SongLoader.add_batch`: expanded, then loaded in chunks handed over in order, broken
+ones left out with a notice). Every load is :meth:`Song.load`, which keeps
 analyses by content hash: identical content is analysed once, whatever its path.
 
 Threads: jobs run through ``run_background`` and only compute (expand paths, load a song);
@@ -13,6 +13,7 @@ writes entries, counters and notices.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -26,9 +27,9 @@ from .states import EntryStatus
 
 __all__ = ["SongLoader"]
 
-#: ``queue_song(path, row, song, labels)``: queue a batch's next good file at ``row`` (None:
-#: the end) and return its entry.
-QueueSong = Callable[[Path, int | None, Song, Labels], QueueEntry]
+#: ``queue_songs(paths, row, songs, labels)``: queue a batch's next good files at ``row``
+#: (None: the end) and return their entries.
+QueueSongs = Callable[[list[Path], int | None, list[Song], Labels], list[QueueEntry]]
 
 
 class SongLoader:
@@ -88,84 +89,126 @@ class SongLoader:
         self.analysed(e)
 
     # ------------------------------------------------------------------ batches of files
-    def add_batch(self, paths: Iterable[str | Path], at: int | None, queue_song: QueueSong,
+    def add_batch(self, paths: Iterable[str | Path], at: int | None, queue_songs: QueueSongs,
                   finished: Callable[[list[QueueEntry]], None],
                   first: Callable[[QueueEntry], None] | None = None) -> None:
         """Expand ``paths``, load every file, and queue the good ones in order from row ``at``.
 
-        Files are queued (through ``queue_song``) as soon as they and every file before them
-        are loaded, so a big folder fills in progressively; ``first`` receives the first
-        entry queued, ``finished`` every entry once the last file is through.
+        One job expands the paths; then jobs load the files in order, a chunk each (about
+        :data:`CHUNK_SECONDS` of work, at most :data:`CHUNK_FILES` files), one after the other,
+        so jobs of higher priority (what plays next, the next join) get in between. Each
+        chunk is queued in one call to ``queue_songs``: the owner's thread does work in
+        proportion to the chunk and the queue, never per file, so a big folder fills in
+        progressively without stalling it. ``first`` receives the first entry queued,
+        ``finished`` every entry once the last file is through. Notices are capped at
+        :data:`NOTICES_PER_BATCH` per batch, then one line counts the rest.
         """
         paths = list(paths)
         notes: list[str] = []
-        batch = _Batch(self.queue, at, queue_song, finished, first, self._batch_done)
+        batch = _Batch(self, at, queue_songs, finished, first)
         self.batches += 1
 
         def expanded(found: Expanded | None, error: BaseException | None) -> None:
             for n in notes:
-                self.say(n, NoticeLevel.INFO)
+                batch.say(n, NoticeLevel.INFO)
             if error is not None:
-                self.say(f"Could not add files: {one_line(error)}", NoticeLevel.ERROR)
+                batch.say(f"Could not add files: {one_line(error)}", NoticeLevel.ERROR)
             found = found if error is None and found is not None else Expanded()
             batch.files, batch.labels = list(found.paths), dict(found.labels)
-            if not batch.files:
-                batch.finish()
-            for i, f in enumerate(batch.files):
-                self.run_background(lambda f=f: Song.load(f),
-                                    lambda r, e, i=i: self._loaded(batch, i, r, e), 5)
+            batch.load_next()
 
         self.run_background(lambda: expand(paths, notes.append), expanded, 6)
-
-    def _loaded(self, batch: _Batch, i: int, song: Song | None,
-                error: BaseException | None) -> None:
-        if error is not None:
-            self.say(f"{one_line(error)}; not added", NoticeLevel.ERROR)
-        batch.results[i] = song if error is None else None
-        batch.flush()
 
     def _batch_done(self) -> None:
         self.batches -= 1
 
 
-class _Batch:
-    """One :meth:`SongLoader.add_batch`: its files, the songs loaded so far, the next to queue."""
+#: About how long one job of a batch loads files for (seconds), and the most files it loads.
+CHUNK_SECONDS = 0.1
+CHUNK_FILES = 500
+#: Notices one batch gives one by one; past these, one line counts the rest.
+NOTICES_PER_BATCH = 20
 
-    def __init__(self, queue: PlayQueue, at: int | None, queue_song: QueueSong,
+
+def _load_chunk(files: list[Path], budget: float | None = None) -> list[Song | str]:
+    """Load files from the front of ``files`` for about ``budget`` seconds (default
+    :data:`CHUNK_SECONDS`): a Song or the one-line reason each failed, in order (at least one
+    file)."""
+    out: list[Song | str] = []
+    end = time.perf_counter() + (CHUNK_SECONDS if budget is None else budget)
+    for f in files:
+        try:
+            out.append(Song.load(f))
+        except Exception as exc:  # noqa: BLE001 - one broken file costs only itself
+            out.append(one_line(exc))
+        if time.perf_counter() >= end:
+            break
+    return out
+
+
+class _Batch:
+    """One :meth:`SongLoader.add_batch`: its files, the next to load, where the next goes."""
+
+    def __init__(self, loader: SongLoader, at: int | None, queue_songs: QueueSongs,
                  finished: Callable[[list[QueueEntry]], None],
-                 first: Callable[[QueueEntry], None] | None,
-                 on_finish: Callable[[], None]) -> None:
-        self.queue, self.row = queue, at  # where the next one goes (None: the end)
-        self.queue_song, self.finished, self.first = queue_song, finished, first
-        self.on_finish = on_finish
+                 first: Callable[[QueueEntry], None] | None) -> None:
+        self.loader, self.row = loader, at  # where the next one goes (None: the end)
+        self.queue_songs, self.finished, self.first = queue_songs, finished, first
         self.added: list[QueueEntry] = []
         self.files: list[Path] = []
         self.labels: dict[Path, Label] = {}
-        self.results: dict[int, Song | None] = {}
-        self.next = 0
+        self.next = 0  # the first file not loaded yet
+        self.said = 0
         self.done = False
 
-    def flush(self) -> None:
-        """Queue every loaded file that has no file before it still loading."""
-        while self.next in self.results:
-            i = self.next
-            song = self.results.pop(i)
-            self.next += 1
-            if song is not None:
-                self._queue(self.files[i], song)
-        if self.next == len(self.files):
-            self.finish()
+    def say(self, text: str, level: NoticeLevel) -> None:
+        self.said += 1
+        if self.said <= NOTICES_PER_BATCH:
+            self.loader.say(text, level)
 
-    def _queue(self, path: Path, song: Song) -> None:
-        entry = self.queue_song(path, self.row, song, self.labels)
+    def load_next(self) -> None:
+        """Load the next chunk in the background, or finish when every file is through."""
+        if self.next >= len(self.files):
+            self.finish()
+            return
+        chunk = self.files[self.next:self.next + CHUNK_FILES]
+        self.loader.run_background(lambda: _load_chunk(chunk), self._loaded, 5)
+
+    def _loaded(self, results: list[Song | str] | None, error: BaseException | None) -> None:
+        if error is not None or not results:  # the job itself failed: skip one file
+            results = [one_line(error) if error is not None else "no result"]
+        files = self.files[self.next:self.next + len(results)]
+        self.next += len(results)
+        good: list[Path] = []
+        songs: list[Song] = []
+        for f, r in zip(files, results):
+            if isinstance(r, str):
+                self.say(f"{r}; not added", NoticeLevel.ERROR)
+            else:
+                good.append(f)
+                songs.append(r)
+        if good:
+            self._queue(good, songs)
+        self.load_next()
+
+    def _queue(self, paths: list[Path], songs: list[Song]) -> None:
+        labels = {p: self.labels[p] for p in paths if p in self.labels}
+        if self.row is not None and self.added:
+            # After the last one queued, wherever the user moved it meanwhile.
+            row = self.loader.queue.row_of(self.added[-1])
+            self.row = self.row if row is None else row + 1
+        entries = self.queue_songs(paths, self.row, songs, labels)
         if self.row is not None:
-            self.row = (self.queue.row_of(entry) or 0) + 1
-        self.added.append(entry)
-        if self.first is not None and len(self.added) == 1:
-            self.first(entry)
+            self.row += len(entries)
+        self.added.extend(entries)
+        if self.first is not None and entries and len(self.added) == len(entries):
+            self.first(entries[0])
 
     def finish(self) -> None:
         if not self.done:
             self.done = True
-            self.on_finish()
+            more = self.said - NOTICES_PER_BATCH
+            if more > 0:
+                self.loader.say(f"{more} more files not added", NoticeLevel.ERROR)
+            self.loader._batch_done()
             self.finished(self.added)
