@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import stat
@@ -178,7 +179,12 @@ class Song:
                 _CACHE.move_to_end(digest)
                 if hit.path == path:
                     return hit
-        song = cls.from_bytes(data, path, digest)
+        if hit is not None:
+            # The same content under another name: share the analysis, keep this name.
+            song = copy.copy(hit)
+            song.path = path
+        else:
+            song = cls.from_bytes(data, path, digest)
         with _CACHE_LOCK:
             _CACHE[digest] = song
             while len(_CACHE) > _CACHE_SIZE:
