@@ -222,7 +222,8 @@ class SavedState:
                         and all(_text(x) for x in v[:2])):
                     s.labels[k] = list(v[:2])
             if len(s.labels) < len(labels):
-                notes.append(f"{len(labels) - len(s.labels)} unreadable song labels dropped")
+                bad = len(labels) - len(s.labels)
+                notes.append(f"{bad} unreadable song label{'s' if bad != 1 else ''} dropped")
         return s, notes
 
 
@@ -250,10 +251,13 @@ class StateStore:
             size = self.path.stat().st_size
             if size > MAX_STATE_BYTES:
                 raise ValueError(f"{size // (1024 * 1024)} MB, too big")
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            # bytes that are not UTF-8 come back as surrogate escapes: a file name with them
+            # is the file's real name; anywhere else they fail the checks below
+            text = self.path.read_bytes().decode("utf-8", "surrogateescape")
+            data = json.loads(text.removeprefix("\ufeff"))  # an editor's BOM is harmless
             if not isinstance(data, dict):
                 raise ValueError(f"a JSON {type(data).__name__}, not an object")
-        except (OSError, ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
+        except (OSError, ValueError, RecursionError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return None, Notice(f"Saved state was unreadable ({reason[:80]}); "
                                 f"{self._move_aside()}, starting fresh", NoticeLevel.ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -101,6 +102,16 @@ def test_bad_values_of_every_kind_are_repaired():
     assert state.labels == {"/m/a.mid": ["A", "credit"]}
     assert notice.startswith("Saved state repaired: ") and "and " in notice
     assert files == ["state.json"]  # repaired, not moved aside
+    assert_valid(state)
+
+
+def test_bytes_that_are_not_utf8_cost_only_their_value():
+    raw = b'\xef\xbb\xbf{"queue": ["/m/caf\xe9.mid", "/m/b.mid"], "labels": {"/m/b.mid": ["\xff"]}}'
+    state, notice, files = load_text(raw)
+    assert state.queue == ["/m/caf\udce9.mid", "/m/b.mid"]  # the file's real (latin-1) name
+    assert os.fsencode(state.queue[0]) == b"/m/caf\xe9.mid"
+    assert state.labels == {} and "1 unreadable song label dropped" in notice
+    assert files == ["state.json"]
     assert_valid(state)
 
 
