@@ -19,6 +19,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from midi_factory import write_song  # noqa: E402
 
 from smootify_player.audio.synth import fallback_soundfont  # noqa: E402
+from smootify_player.music.song import SongError  # noqa: E402
 from smootify_player.player import Player, PlayerSettings  # noqa: E402
 
 
@@ -35,6 +38,7 @@ class Worker:
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(1)
         self.done: queue.Queue = queue.Queue()
+        self.exceptions: list[str] = []
 
     def __call__(self, fn, on_done, priority: int = 0) -> None:
         def run() -> None:
@@ -49,7 +53,19 @@ class Worker:
     def pump(self) -> None:
         while not self.done.empty():
             cb, r, e = self.done.get()
-            cb(r, e)
+            if e is not None and not isinstance(e, SongError):  # a broken file is expected
+                self.exceptions.append(f"{type(e).__name__}: {e}"[:160])
+            try:
+                cb(r, e)
+            except Exception as exc:  # noqa: BLE001 - counted: what the soak looks for
+                self.exceptions.append(f"{type(exc).__name__}: {exc}"[:160])
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _songs(folder: Path, broken: int) -> list[Path]:
@@ -83,9 +99,18 @@ def main() -> int:
         p.play()
         t0 = time.perf_counter()
         limit = args.hours * 3600 / args.speed
+        memory: list[tuple[float, float]] = []  # (simulated hours, RSS MB)
+        next_sample = 0.0
         while time.perf_counter() - t0 < limit:
             w.pump()
-            p.poll()
+            try:
+                p.poll()
+            except Exception as exc:  # noqa: BLE001 - counted: what the soak looks for
+                w.exceptions.append(f"{type(exc).__name__}: {exc}"[:160])
+            hours = p.position / p.sample_rate / 3600
+            if hours >= next_sample:
+                memory.append((hours, _rss_mb()))
+                next_sample += 0.1
             title = p.now_playing().title
             if title and "+" not in title and (not played or played[-1] != title):
                 played.append(title)
@@ -104,6 +129,14 @@ def main() -> int:
     print(f"  joins made       {sch.joins_done}")
     print(f"  late joins       {sch.fallbacks} ({sch.fallbacks / max(sch.joins_done, 1):.1%})")
     print(f"  songs played     {len(played)}; out of queue order {out_of_order}")
+    late = [m for m in memory if m[0] >= simulated_h / 2]  # after the warm-up half
+    if len(late) >= 3:
+        slope = float(np.polyfit([h for h, _ in late], [r for _, r in late], 1)[0])
+        print(f"  memory           {memory[0][1]:.0f} -> {memory[-1][1]:.0f} MB; slope over the "
+              f"second half {slope:+.2f} MB per simulated hour")
+    print(f"  exceptions       {len(w.exceptions)}")
+    for e in w.exceptions[:5]:
+        print(f"    {e}")
     return 0
 
 
