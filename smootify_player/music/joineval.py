@@ -28,7 +28,6 @@ __all__ = [
     "ON_GRID_MIN",
     "TEXTURE_MIN",
     "beat_quarters",
-    "dead_air_ms",
     "evaluate_join",
     "evaluate_joins",
     "find_joins",
@@ -251,16 +250,6 @@ def longest_quiet_run(audio: np.ndarray, sample_rate: int, lo: int, hi: int,
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     k = int(np.argmax(stops - starts))
     return float((stops[k] - starts[k]) * frame_ms), int((f0 + starts[k]) * hop)
-
-
-def dead_air_ms(audio: np.ndarray, sample_rate: int, lo: int, hi: int,
-                music: tuple[int, int] | None = None, frame_ms: float = 10.0,
-                silence_db: float = SILENCE_DB) -> float:
-    """Longest run of quiet frames between samples ``lo`` and ``hi``, in ms.
-
-    See :func:`longest_quiet_run` (this is its first value).
-    """
-    return longest_quiet_run(audio, sample_rate, lo, hi, music, frame_ms, silence_db)[0]
 
 
 def k_weight(audio: np.ndarray, sample_rate: int) -> np.ndarray:

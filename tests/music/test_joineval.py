@@ -91,9 +91,9 @@ def _sine(n: int, amp: float = 0.3) -> np.ndarray:
 def test_sine_with_a_500_ms_gap_has_500_ms_of_dead_air():
     audio = _sine(6 * SR)
     audio[3 * SR:3 * SR + SR // 2] = 0.0
-    assert je.dead_air_ms(audio, SR, 0, len(audio)) == pytest.approx(500, abs=20)
+    assert je.longest_quiet_run(audio, SR, 0, len(audio))[0] == pytest.approx(500, abs=20)
     # Outside the window searched, the gap does not count.
-    assert je.dead_air_ms(audio, SR, 0, 2 * SR) == 0.0
+    assert je.longest_quiet_run(audio, SR, 0, 2 * SR)[0] == 0.0
 
 
 def test_levels_of_silence_are_finite():
