@@ -98,10 +98,11 @@ def main() -> int:
         p.add(paths)
         p.play()
         t0 = time.perf_counter()
-        limit = args.hours * 3600 / args.speed
+        wall_cap = 3 * args.hours * 3600 / args.speed  # a clock that cannot keep up stops
         memory: list[tuple[float, float]] = []  # (simulated hours, RSS MB)
         next_sample = 0.0
-        while time.perf_counter() - t0 < limit:
+        while (p.position < args.hours * 3600 * p.sample_rate
+               and time.perf_counter() - t0 < wall_cap):
             w.pump()
             try:
                 p.poll()
