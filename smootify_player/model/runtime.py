@@ -8,7 +8,7 @@ import numpy as np
 
 from .config import DIGEST_KEY, N_TRACKS, ModelConfig, in_channels, tensor_digest
 
-__all__ = ["NumpyUNet", "load_runtime", "verify_digest"]
+__all__ = ["NumpyUNet", "load_runtime", "read_weights", "verify_digest"]
 
 _BN_EPS = 1e-5
 _SLOPE = 0.2
@@ -148,8 +148,8 @@ def verify_digest(meta: dict[str, str], params: dict[str, np.ndarray]) -> None:
         raise ValueError("tensor checksum mismatch (the file is damaged)")
 
 
-def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
-    """Load weights written by :func:`~.unet.save_model` for numpy inference.
+def read_weights(path: str | Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The tensors (numpy) and metadata of a weights file, checksum verified.
 
     Raises
     ------
@@ -168,7 +168,22 @@ def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
             meta = dict(f.metadata() or {})
             params = {k: f.get_tensor(k) for k in f.keys()}
         verify_digest(meta, params)
+        ModelConfig.from_json(meta["config"])
+    except Exception as exc:  # re-raised as one clear error
+        raise _corrupt(path, exc) from exc
+    return params, meta
+
+
+def _corrupt(path: Path, exc: BaseException) -> ValueError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return ValueError(f"corrupt bridge weights {path.name}: {first}")
+
+
+def load_runtime(path: str | Path) -> tuple[NumpyUNet, dict[str, str]]:
+    """Load weights written by :func:`~.unet.save_model` for numpy inference (raises as
+    :func:`read_weights` does)."""
+    params, meta = read_weights(path)
+    try:
         return NumpyUNet(ModelConfig.from_json(meta["config"]), params), meta
     except Exception as exc:  # re-raised as one clear error
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ValueError(f"corrupt bridge weights {path.name}: {first}") from exc
+        raise _corrupt(Path(path), exc) from exc

@@ -17,7 +17,7 @@ from .config import (
     in_channels,
     tensor_digest,
 )
-from .runtime import verify_digest as _verify
+from .runtime import read_weights
 
 __all__ = [
     "STEPS_PER_BAR",
@@ -138,21 +138,12 @@ def load_model(path: str | Path) -> tuple[BridgeUNet, dict[str, str]]:
     (BridgeUNet, dict)
         The model in eval mode and the file's metadata.
     """
-    from safetensors import safe_open
-
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"bridge weights not found: {path}")
+    params, meta = read_weights(path)
     try:
-        with safe_open(str(path), framework="pt") as f:
-            meta = dict(f.metadata() or {})
-            state = {k: f.get_tensor(k) for k in f.keys()}
-        _verify(meta, {k: v.numpy() for k, v in state.items()})
-        cfg = ModelConfig.from_json(meta["config"])
-        model = BridgeUNet(cfg)
-        model.load_state_dict(state, strict=True)
+        model = BridgeUNet(ModelConfig.from_json(meta["config"]))
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in params.items()}, strict=True)
     except Exception as exc:  # re-raised as one clear error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ValueError(f"corrupt bridge weights {path.name}: {first}") from exc
+        raise ValueError(f"corrupt bridge weights {Path(path).name}: {first}") from exc
     model.eval()
     return model, meta
