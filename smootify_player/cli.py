@@ -18,7 +18,7 @@ from . import __version__
 
 __all__ = ["main", "gui_main", "build_parser", "COMMANDS", "ENV_VARS", "log_level"]
 
-COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train")
+COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train", "radio", "order")
 
 #: The environment variables Smootify reads (README, *Environment*).
 ENV_VARS = {
@@ -140,7 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--seed", type=int, default=0)
     x.add_argument("--json", metavar="OUT.json", help="write the results as JSON")
     _add_log_args(x)
+    _add_library_parsers(sub)
     return p
+
+
+def _add_library_parsers(sub: argparse._SubParsersAction) -> None:
+    """``radio`` and ``order`` (smootify_player.library)."""
+    from .library import commands as library_commands  # stdlib only at import
+
+    r = sub.add_parser("radio", help="pick songs from folders that join well, one after another")
+    library_commands.add_radio_args(r)
+    _add_log_args(r)
+    o = sub.add_parser("order", help="reorder a playlist for the smoothest transitions")
+    library_commands.add_order_args(o)
+    _add_log_args(o)
 
 
 def _add_mix_parser(sub: argparse._SubParsersAction) -> None:
@@ -323,6 +336,15 @@ def _run_command(args: argparse.Namespace) -> int:
         return _cmd_analyze(args)
     if args.command == "mix":
         return _cmd_mix(args)
+    if args.command in ("radio", "order"):
+        from .library import commands as library_commands
+
+        run = library_commands.run_radio if args.command == "radio" else \
+            library_commands.run_order
+        try:
+            return run(args, _notice)
+        except library_commands.LibraryUsageError as exc:
+            raise CliError(str(exc)) from None
     _check_inputs(args)
     if args.command in ("evaluate", "train"):
         import importlib.util
