@@ -56,6 +56,7 @@ class App:
     server: object | None
     started: float
     ticker: object | None = None
+    mpris: object | None = None
 
 
 def build(args: argparse.Namespace, t0: float | None = None) -> App:
@@ -96,9 +97,32 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
                                 window, on_notice=window.post_notice)
     if state_notice:
         window.post_notice(state_notice)  # a Notice: its level styles it
+    mpris = _start_mpris(window, player, ticker)
     player.start_audio()
     _queue_inputs(args, window, player, state)
-    return App(window, player, worker, store, server, t0, ticker)
+    return App(window, player, worker, store, server, t0, ticker, mpris)
+
+
+def _start_mpris(window: Any, player: Any, ticker: Any) -> Any:
+    """Media keys and desktop media panels (MPRIS2 on the session bus, Linux and BSDs)."""
+    if sys.platform in ("win32", "darwin"):
+        return None
+    from .mpris import Mpris, MprisHooks
+
+    def raise_window() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    hooks = MprisHooks(
+        raise_window=raise_window, quit=window.close,
+        set_volume=lambda v: window.now_bar.volume.setValue(int(round(v * 100))),
+        open_paths=lambda paths: window.add_paths(paths, play=True))
+    mpris = Mpris(player, ticker.ticked, hooks, parent=window)
+    if not mpris.start():
+        return None
+    window.mpris = mpris
+    return mpris
 
 
 def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any) -> None:

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.ticker = ticker
         self.store = store
         self.notices: list[str] = []
+        self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
         self._save_failed = False  # reported once until a save works again
         self._save_timer = QTimer(self)  # debounced save after a change
         self._save_timer.setSingleShot(True)
@@ -296,6 +297,13 @@ class MainWindow(QMainWindow):
         elif kind == "audio":
             self.sidebar.set_audio(payload)
 
+    def show_title(self, title: str) -> None:
+        """The window title follows the song: "Title — Smootify" ("A + B — Smootify" during
+        a bridge), plain "Smootify" when nothing is loaded."""
+        text = f"{title} — Smootify" if title else "Smootify"
+        if text != self.windowTitle():
+            self.setWindowTitle(text)
+
     def _refresh_meta(self) -> None:
         q = self.player.queue
         total = sum(e.song.duration for e in q if e.song)
@@ -311,6 +319,7 @@ class MainWindow(QMainWindow):
     def _on_tick(self, np_: NowPlaying) -> None:
         """The ticker polled the player: show where play is."""
         self.now_bar.update_from(np_)
+        self.show_title(np_.title)
         if self.pages.currentIndex() == 0:
             self.home.show_now(np_, self.player.up_next())
         else:
@@ -364,6 +373,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
+        if self.mpris is not None:
+            self.mpris.close()
         self._position_timer.stop()
         try:
             self.save_state()

@@ -29,6 +29,13 @@ def _small_soundfont(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SMOOTIFY_SOUNDFONT", str(sf))
 
 
+@pytest.fixture(autouse=True)
+def _no_session_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows under test stay off the user's session bus (MPRIS); test_mpris.py starts a
+    private bus of its own."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")
+
+
 @pytest.fixture
 def songs(tmp_path: Path) -> list[Path]:
     """Four dense 12-bar songs at 180 BPM (16 s each), different keys."""
