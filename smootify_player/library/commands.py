@@ -172,7 +172,7 @@ def run_order(args: argparse.Namespace, notice: Notice) -> int:
                           "cost_before": round(result.cost_before, 4),
                           "cost_after": round(result.cost_after, 4),
                           "seconds": round(result.seconds, 3), "joins": joins,
-                          "skipped": skipped}, indent=2))
+                          "skipped": skipped, "scan": report.to_dict()}, indent=2))
     else:
         drop = (1 - result.cost_after / result.cost_before) * 100 if result.cost_before else 0.0
         print(f"total transition cost {result.cost_before:.3f} -> {result.cost_after:.3f} "
