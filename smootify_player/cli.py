@@ -18,7 +18,8 @@ from . import __version__
 
 __all__ = ["main", "gui_main", "build_parser", "COMMANDS", "ENV_VARS", "log_level"]
 
-COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train", "radio", "order")
+COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train", "radio", "order",
+            "desktop")
 
 #: The environment variables Smootify reads (README, *Environment*).
 ENV_VARS = {
@@ -141,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--json", metavar="OUT.json", help="write the results as JSON")
     _add_log_args(x)
     _add_library_parsers(sub)
+    _add_desktop_parser(sub)
     return p
+
+
+def _add_desktop_parser(sub: argparse._SubParsersAction) -> None:
+    """``desktop install [--default]`` and ``desktop uninstall`` (app.desktop_install)."""
+    from .app import desktop_install  # no Qt at import
+
+    d = sub.add_parser("desktop", help="add Smootify to the desktop's menus and 'Open with' "
+                       "(install [--default]), or remove it (uninstall)")
+    desktop_install.add_arguments(d)
+    _add_log_args(d)
 
 
 def _add_library_parsers(sub: argparse._SubParsersAction) -> None:
@@ -332,6 +344,10 @@ def _check_inputs(args: argparse.Namespace) -> None:
 
 
 def _run_command(args: argparse.Namespace) -> int:
+    if args.command == "desktop":
+        from .app import desktop_install
+
+        return desktop_install.run(args)
     if args.command == "analyze":
         return _cmd_analyze(args)
     if args.command == "mix":

@@ -174,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from .desktop_install import APP_ID
     from .single import send_to_running, server_name
     from .state import StateStore
     from .theme import apply_theme
@@ -184,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "smootify"])
     app.setApplicationName("Smootify")
     app.setApplicationDisplayName("Smootify")
-    app.setDesktopFileName("smootify")
+    app.setDesktopFileName(APP_ID)  # matches the installed desktop entry (Wayland app ID)
     if not args.new_instance:
         name = server_name(StateStore(args.state_dir).folder)
         files = [str(Path(p).expanduser().resolve()) for p in args.paths]

@@ -40,6 +40,7 @@ from PySide6.QtDBus import (
 
 from ..player import NowPlaying, Player
 from ..player.states import PlayerEvent, PlayState
+from .desktop_install import APP_ID
 
 __all__ = ["Mpris", "MprisHooks", "BUS_NAME", "OBJECT_PATH", "APP_ID", "session_address",
            "metadata", "playback_status"]
@@ -51,8 +52,6 @@ OBJECT_PATH = "/org/mpris/MediaPlayer2"
 ROOT_IFACE = "org.mpris.MediaPlayer2"
 PLAYER_IFACE = "org.mpris.MediaPlayer2.Player"
 PROPS_IFACE = "org.freedesktop.DBus.Properties"
-#: The desktop entry's basename (``io.github.smootify.Smootify.desktop``).
-APP_ID = "io.github.smootify.Smootify"
 TRACK_PREFIX = "/io/github/smootify/Smootify/track/"
 NO_TRACK = "/org/mpris/MediaPlayer2/TrackList/NoTrack"
 MIME_TYPES = ["audio/midi", "audio/x-midi", "audio/x-mpegurl"]
