@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 # System packages: FluidSynth, the libraries a real Qt window needs, Xvfb for screenshots;
 # for the tests: a private D-Bus session bus and its clients (MPRIS: dbus-daemon, dbus-send,
-# dbus-monitor, playerctl) and the validators of the desktop entry and AppStream metainfo.
+# dbus-monitor, playerctl) and the validators of the desktop entry and AppStream metainfo;
+# PulseAudio and its clients, for the test that records live playback from a null sink.
 APT_PKGS=(libfluidsynth3 libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1
           libfontconfig1 libdbus-1-3 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
           libxrender1 libxi6 libglib2.0-0 libasound2 xvfb xauth
-          dbus dbus-daemon dbus-bin playerctl desktop-file-utils appstream)
+          dbus dbus-daemon dbus-bin playerctl desktop-file-utils appstream
+          pulseaudio pulseaudio-utils)
 # Without apt-get: the libraries by file name, each with its Fedora (dnf) and Arch (pacman)
 # package; the player itself needs only FluidSynth, a window the Qt ones.
 NON_APT_LIBS=(

@@ -262,7 +262,7 @@ def test_changing_the_soundfont_swaps_the_synth_while_playing(songs):
     old = p.engine.synth
     p.apply_settings(PlayerSettings(transition="crossfade", soundfont=str(fallback_soundfont())))
     assert h.run(p, lambda: p.engine.synth is not old)
-    assert any("Soundfont: TimGM6mb.sf2" in n for n in said)
+    assert h.run(p, lambda: any("Soundfont: TimGM6mb.sf2" in n for n in said)), said
     pos = p.engine.position
     assert h.run(p, lambda: p.engine.position > pos)  # still playing
     p.close()

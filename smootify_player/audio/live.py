@@ -16,8 +16,11 @@ from .engine import Engine
 
 __all__ = ["Sink", "FluidDriverSink", "SilentClock", "open_sink", "AudioUnavailableError"]
 
-#: Frames per driver callback; a period of ~12 ms keeps pause/seek/volume well under 100 ms.
-PERIOD = 512
+#: Audio buffered ahead of the speaker: enough for a busy desktop to be late now and then,
+#: short enough for pause, seek and volume to be heard well within 100 ms.
+BUFFER_MS = 40
+#: Periods the buffer is split into, where the driver takes a count (ALSA, CoreAudio, ...);
+#: PulseAudio and PipeWire buffer one period.
 PERIODS = 4
 
 
@@ -48,6 +51,7 @@ class _Base:
         self.paused = True
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.on_render: Callable[[], None] | None = None  # after each block (the audio process)
 
     def set_paused(self, paused: bool) -> None:
         self.paused = bool(paused)
@@ -66,7 +70,10 @@ class _Base:
         if self.paused:
             return None
         with self.lock:
-            return self.engine.render(n)
+            frames = self.engine.render(n)
+        if self.on_render is not None:
+            self.on_render()
+        return frames
 
 
 # FluidSynth's fluid_audio_func_t: int (*)(void *data, int len, int nfx, float *fx[],
@@ -149,25 +156,28 @@ class FluidDriverSink(_Base):
         self._settings = None
         self._driver = None
         tried = []
+        ms = float(os.environ.get("SMOOTIFY_AUDIO_BUFFER_MS", BUFFER_MS))
+        buffer = int(engine.sample_rate * min(max(ms, 5.0), 500.0) / 1000.0) // 64 * 64
         quiet = _QuietFluidLog(lib)
         for name in [driver] if driver else _drivers():
             settings = lib.new_fluid_settings()
             lib.fluid_settings_setstr(settings, b"audio.driver", name.encode())
-            lib.fluid_settings_setint(settings, b"audio.period-size", PERIOD)
-            lib.fluid_settings_setint(settings, b"audio.periods", PERIODS)
+            periods = 1 if name in ("pulseaudio", "pipewire") else PERIODS
+            lib.fluid_settings_setint(settings, b"audio.period-size", buffer // periods)
+            lib.fluid_settings_setint(settings, b"audio.periods", max(periods, 2))
             lib.fluid_settings_setnum(settings, b"synth.sample-rate", float(engine.sample_rate))
             lib.fluid_settings_setstr(settings, b"audio.sample-format", b"float")
             lib.fluid_settings_setstr(settings, b"audio.pulseaudio.media-role", b"music")
             drv = lib.new_fluid_audio_driver2(settings, self._callback, None)
             if drv:
                 self._settings, self._driver, self.name = settings, drv, name
+                self.latency = buffer if periods == 1 else (buffer // periods) * PERIODS
                 break
             lib.delete_fluid_settings(settings)
             tried.append(name)
         quiet.restore()
         if not self._driver:
             raise AudioUnavailableError(f"none of {', '.join(tried)} could open a device")
-        self.latency = PERIOD * PERIODS
 
     def _fill(self, _data, length, _nfx, _fx, nout, out) -> int:
         try:

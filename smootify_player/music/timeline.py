@@ -112,6 +112,14 @@ class Timeline:
         self.segments: list[Segment] = []
         self.lock = threading.RLock()
         self.version = 0
+        #: Called (under ``lock``, on the editing thread) after every change: an audio
+        #: process mirrors the timeline through this.
+        self.watchers: list[Callable[[Timeline], None]] = []
+
+    def _changed(self) -> None:
+        self.version += 1
+        for watch in list(self.watchers):
+            watch(self)
 
     # ------------------------------------------------------------------ building
     @property
@@ -146,7 +154,7 @@ class Timeline:
             start = self.length
             seg = self._song_segment(song, from_bar, to_bar, start, self._next_block(), label)
             self.segments.append(seg)
-            self.version += 1
+            self._changed()
             return seg
 
     def add_bridge(self, bridge: Bridge, a: Song | None, b: Song | None,
@@ -158,7 +166,7 @@ class Timeline:
             seg = self._bridge_segment(bridge, a, b, tempo_from, tempo_to, self.length,
                                        self._next_block())
             self.segments.append(seg)
-            self.version += 1
+            self._changed()
             return seg
 
     def cut_last_song(self, to_bar: int) -> Segment:
@@ -170,7 +178,7 @@ class Timeline:
             seg = self._song_segment(last.song, last.from_bar, to_bar, last.start, last.block,
                                      last.label)
             self.segments[-1] = seg
-            self.version += 1
+            self._changed()
             return seg
 
     def splice(self, segments: list[Segment]) -> None:
@@ -191,19 +199,19 @@ class Timeline:
                 seg.start, seg.block = prev.end, self._block_after(prev, seg.kind)
                 self.segments.append(seg)
                 prev = seg
-            self.version += 1
+            self._changed()
 
     def forget_before(self, k: int) -> None:
         """Drop the first ``k`` segments (long past), keeping every sample position as it is."""
         with self.lock:
             del self.segments[:k]
-            self.version += 1
+            self._changed()
 
     def truncate(self, n_segments: int) -> None:
         """Keep only the first ``n_segments`` segments (drops a stale plan's bridge and song)."""
         with self.lock:
             del self.segments[n_segments:]
-            self.version += 1
+            self._changed()
 
     # ------------------------------------------------------------------ queries
     def segment_index(self, sample: int) -> int:
@@ -299,7 +307,7 @@ class Timeline:
                           songs=(a, b), from_bar=a_bar, to_bar=b_bar,
                           tempo_from=float(tempo_from), tempo_to=float(tempo_to))
             self.segments.append(seg)
-            self.version += 1
+            self._changed()
             return seg
 
     def _bridge_segment(self, bridge: Bridge, a: Song | None, b: Song | None,

@@ -1,9 +1,10 @@
 """AudioOutput: the Engine and the live sink the Player plays through, and their life.
 
 The soundfont and the audio device open in a background job; once they are ready the
-output belongs to the thread that owns the Player (the UI thread in the app). The sink's
-own thread (FluidSynth's driver, or the silent clock) renders the Engine; it only reports
-errors through ``sink.error``, which :meth:`AudioOutput.take_error` collects.
+output belongs to the thread that owns the Player (the UI thread in the app). With a device
+the synth plays in a process of its own (``audio.process``), mirroring the timeline; the
+silent clock renders here on its own thread. Either only reports errors, which
+:meth:`AudioOutput.take_error` collects.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ class AudioOutput:
         self.run_background = run_background
         self.say, self.on_ready = say, on_ready
         self.mode, self.clock_speed = mode, clock_speed
-        self.engine: Any = None
-        self.sink: Any = None
+        self.audio: Any = None  # an audio.backend.AudioBackend once ready
         self.error: str | None = None  # why audio could not start
         self.volume = 0.8
         self._requested = False
         self._closed = False
+        self._soundfont: str | None = None
+        self._resume: tuple[int, bool] | None = None  # (sample, paused) for a restart
+        self._restarts = 0
 
     # ------------------------------------------------------------------ life
     def start(self, soundfont: str | None = None) -> None:
@@ -58,16 +61,14 @@ class AudioOutput:
         if self._requested:
             return
         self._requested = True
+        self._soundfont = soundfont
         notes: list[str] = []
         timeline, mode, speed = self.timeline, self.mode, self.clock_speed
 
-        def job() -> tuple[Any, Any, list[str]]:
-            from ..audio.engine import Engine
-            from ..audio.live import open_sink
+        def job() -> tuple[Any, list[str]]:
+            from ..audio.backend import open_audio
 
-            engine = Engine(timeline, soundfont, notice=notes.append)
-            sink = open_sink(engine, mode, speed, notice=notes.append)
-            return engine, sink, notes
+            return open_audio(timeline, soundfont, mode, speed, notice=notes.append), notes
 
         self.run_background(job, self._ready, 20)
 
@@ -76,95 +77,109 @@ class AudioOutput:
             self.error = one_line(error)
             self.say(Notice(f"Audio could not start: {self.error}", NoticeLevel.ERROR))
             return
-        engine, sink, notes = result
+        audio, notes = result
         if self._closed:
-            sink.close()
-            engine.close()
+            audio.close()
             return
         for n in notes:
             self.say(Notice.of(n, NoticeLevel.WARNING))
-        self.engine, self.sink = engine, sink
-        engine.volume = self.volume
-        self.on_ready(sink.name)
+        self.audio = audio
+        audio.set_volume(self.volume)
+        if self._resume is not None:  # a restarted audio process picks up where it was
+            sample, paused = self._resume
+            self._resume = None
+            audio.seek(sample)
+            audio.set_paused(paused)
+        self.on_ready(audio.name)
 
     def close(self) -> None:
         """Stop the audio and release the synth."""
         self._closed = True
-        if self.sink is not None:
-            self.sink.set_paused(True)
-            self.sink.close()
-        if self.engine is not None:
-            self.engine.close()
-        self.sink = self.engine = None
+        if self.audio is not None:
+            self.audio.close()
+        self.audio = None
 
     @property
     def ready(self) -> bool:
-        return self.sink is not None
+        return self.audio is not None
+
+    @property
+    def engine(self) -> Any:
+        """The in-process Engine (None when the audio runs in its own process)."""
+        return getattr(self.audio, "engine", None)
 
     # ------------------------------------------------------------------ playing
     @property
     def name(self) -> str:
-        """The sink's name ("pulseaudio", "silent", ...), empty before audio runs."""
-        return getattr(self.sink, "name", "") if self.sink else ""
+        """The output's name ("pulseaudio", "silent", ...), empty before audio runs."""
+        return self.audio.name if self.audio is not None else ""
 
     @property
     def position(self) -> int:
         """Timeline sample heard now."""
-        return self.sink.position if self.sink is not None else 0
+        if self.audio is None:
+            return self._resume[0] if self._resume is not None else 0
+        return self.audio.position
 
     @property
     def render_head(self) -> int:
-        """Timeline sample the engine renders next; the timeline may change only after it."""
-        return self.engine.position if self.engine is not None else 0
+        """Timeline sample rendered next; the timeline may change only after it."""
+        return self.audio.render_head if self.audio is not None else 0
 
     @property
     def speed(self) -> float:
         """How much faster than real time the output runs (the silent clock in tests)."""
-        return float(getattr(self.sink, "speed", 1.0) or 1.0)
+        return float(getattr(self.audio, "speed", 1.0) or 1.0)
 
     def set_paused(self, paused: bool) -> None:
-        if self.sink is not None:
-            self.sink.set_paused(paused)
+        if self.audio is not None:
+            self.audio.set_paused(paused)
 
     def seek(self, sample: int) -> None:
-        if self.sink is not None:
-            self.sink.seek(sample)
+        if self.audio is not None:
+            self.audio.seek(sample)
 
     def set_volume(self, volume: float) -> None:
         self.volume = volume
-        if self.engine is not None:
-            self.engine.volume = volume
+        if self.audio is not None:
+            self.audio.set_volume(volume)
 
     def take_error(self) -> str | None:
-        """An error the sink's thread reported since the last call, if any."""
-        err = getattr(self.sink, "error", None)
-        if err:
-            self.sink.error = None
-        return err or None
+        """An error the audio reported since the last call, if any.
+
+        An audio process that stopped is started again where it was (three times at most).
+        """
+        if self.audio is None:
+            return None
+        err = self.audio.take_error()
+        if err and not getattr(self.audio, "alive", True) and not self._closed:
+            old, self.audio = self.audio, None
+            self._resume = (old.position, bool(getattr(old, "paused", False)))
+            old.close()
+            if self._restarts < 3:
+                self._restarts += 1
+                self._requested = False
+                self.start(self._soundfont)
+                err += "; restarting the audio"
+        return err
 
     # ------------------------------------------------------------------ soundfont
     def reload_soundfont(self, path: str | None) -> None:
         """Load ``path`` (the shipped soundfont when None) in the background, then swap it in."""
-        if self.engine is None:
+        audio = self.audio
+        if audio is None:
             return
-        notes: list[str] = []
-        rate, channels = self.timeline.sample_rate, self.timeline.n_channels
 
-        def job() -> Any:
-            from ..audio.synth import Synth, find_soundfont
+        def job() -> tuple[str, list[str]]:
+            return audio.load_soundfont(path)
 
-            return Synth(find_soundfont(path, notes.append), rate, channels)
-
-        def done(synth: Any, error: BaseException | None) -> None:
-            for n in notes:
-                self.say(Notice.of(n, NoticeLevel.WARNING))
+        def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
                 self.say(Notice(f"Soundfont not loaded: {one_line(error)}", NoticeLevel.ERROR))
                 return
-            if self.engine is None:
-                synth.close()
-                return
-            self.engine.replace_synth(synth).close()
-            self.say(f"Soundfont: {synth.soundfont.name}")
+            name, notes = result
+            for n in notes:
+                self.say(Notice.of(n, NoticeLevel.WARNING))
+            self.say(f"Soundfont: {name}")
 
         self.run_background(job, done, 5)

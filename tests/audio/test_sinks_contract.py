@@ -1,4 +1,5 @@
-"""One contract for every live sink: the silent clock and FluidSynth's driver sink.
+"""One contract for every live sink: the silent clock, FluidSynth's driver sink, and the
+audio process (the engine and its sink in a child process, driven over a socket).
 
 The Player counts on any sink (``audio.live.Sink``) to: start; advance the position while
 unpaused and hold it while paused; move the position on seek; close quickly, twice if need
@@ -83,7 +84,15 @@ def song(tmp_path_factory: pytest.TempPathFactory) -> Song:
     return Song.load(write_song(tmp_path_factory.mktemp("sink") / "a.mid", bars=4, tempo=120))
 
 
-@pytest.fixture(params=[_silent, _fluid_driver], ids=["silent-clock", "fluid-driver"])
+def _process(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+    """The audio process (its own silent clock): what the Player gets with a device."""
+    from smootify_player.audio.process import AudioProcess
+
+    return AudioProcess(engine.timeline, engine.synth.soundfont, "silent", 4.0)
+
+
+@pytest.fixture(params=[_silent, _fluid_driver, _process],
+                ids=["silent-clock", "fluid-driver", "audio-process"])
 def sink(request, song: Song, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
          ) -> Iterator[Sink]:
     tl = Timeline(SR)
