@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -25,7 +26,8 @@ from .queue_model import QueueModel
 from .theme import SUBTLE
 from .widgets import PianoRoll, tool_button
 
-__all__ = ["Sidebar", "HomePage", "QueuePage", "queue_table"]
+__all__ = ["Sidebar", "HomePage", "QueuePage", "QueueTable", "queue_table", "answer_copy",
+           "copy_action"]
 
 #: Column widths of the queue table; 0: title and credit share the rest.
 COLUMN_WIDTHS = (44, 0, 0, 70, 90, 100, 112)
@@ -205,9 +207,62 @@ class QueuePage(QWidget):
         button.blockSignals(False)
 
 
-def queue_table(model: QueueModel) -> QTableView:
+def copy_action(ev: QDropEvent) -> Qt.DropAction | None:
+    """Copy, else Link, if the drag's source offers it; None when it offers neither."""
+    for action in (Qt.DropAction.CopyAction, Qt.DropAction.LinkAction):
+        if ev.possibleActions() & action:
+            return action
+    return None
+
+
+def answer_copy(ev: QDropEvent) -> bool:
+    """Answer a drop of files from another application with Copy (else Link), never Move: a
+    file manager that honours Move would delete the files it dragged. Accepts the event and
+    returns True, or ignores it (the source offers neither) and returns False."""
+    action = copy_action(ev)
+    if action is None:
+        ev.ignore()
+        return False
+    ev.setDropAction(action)
+    ev.accept()
+    return True
+
+
+class QueueTable(QTableView):
+    """The queue's table view: rows dragged within it move; files dropped on it are copied
+    (the answer to their source is Copy or Link, never Move)."""
+
+    def _external(self, ev: QDropEvent) -> bool:
+        return ev.source() is not self
+
+    def dragEnterEvent(self, ev: QDragEnterEvent) -> None:
+        super().dragEnterEvent(ev)
+        if self._external(ev) and ev.isAccepted():
+            answer_copy(ev)
+
+    def dragMoveEvent(self, ev: QDragMoveEvent) -> None:
+        super().dragMoveEvent(ev)
+        if self._external(ev) and ev.isAccepted():
+            answer_copy(ev)
+
+    def dropEvent(self, ev: QDropEvent) -> None:
+        if not self._external(ev):
+            super().dropEvent(ev)
+            return
+        action = copy_action(ev)
+        if action is None:
+            ev.ignore()
+            return
+        ev.setDropAction(action)  # not accepted yet: the view drops only unaccepted events
+        super().dropEvent(ev)  # the model queues the files at the drop row
+        if ev.isAccepted():
+            ev.setDropAction(action)  # the view answered with the proposed action
+            ev.accept()
+
+
+def queue_table(model: QueueModel) -> QueueTable:
     """The queue's table: whole rows selected, rows dragged to reorder, files dropped in."""
-    table = QTableView()
+    table = QueueTable()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

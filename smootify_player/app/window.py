@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
+    QDragMoveEvent,
     QDropEvent,
     QKeySequence,
     QShortcut,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from .icons import icon
-from .pages import HomePage, QueuePage, Sidebar
+from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .queue_model import QueueModel
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
@@ -363,13 +364,16 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, ev: QDragEnterEvent) -> None:
         if ev.mimeData().hasUrls():
-            ev.acceptProposedAction()
+            answer_copy(ev)  # Copy (or Link), never Move: the files stay where they are
+
+    def dragMoveEvent(self, ev: QDragMoveEvent) -> None:
+        if ev.mimeData().hasUrls():
+            answer_copy(ev)
 
     def dropEvent(self, ev: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in ev.mimeData().urls() if u.isLocalFile()]
-        if paths:
+        if paths and answer_copy(ev):
             self.add_paths(paths)
-            ev.acceptProposedAction()
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
