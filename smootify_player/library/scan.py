@@ -1,5 +1,4 @@
-"""Scanning folders: new, changed and removed files found by (path, size, mtime) then hash,
-new content analysed in a process pool at low priority."""
+"""Folder scans: changes found by (path, size, mtime) then hash, new content analysed in a pool."""
 
 from __future__ import annotations
 

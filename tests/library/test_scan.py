@@ -139,3 +139,11 @@ def test_find_midi_files_and_titles(tmp_path: Path):
     found = [Path(p).relative_to(tmp_path).as_posix() for p in find_midi_files(tmp_path)]
     assert found == ["a/b/z.midi", "a/y.kar", "x.MID"]
     assert title_of("/m/My_Song.mid") == "My Song"
+
+
+def test_remove_folder_forgets_files_keeps_features(tmp_path: Path, library: Library,
+                                                    music: Path):
+    library.remove_folder(music)
+    assert library.folders() == [] and library.count("all") == 0
+    again = library.scan([music], workers=0)
+    assert (again.new, again.analysed) == (12, 0)  # the features were cached by content
