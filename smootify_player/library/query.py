@@ -117,6 +117,35 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _where(text: str | None, credit: str | None, key: str | int | None,
+           tempo: tuple[float, float] | None, meter: str | tuple[int, int] | None,
+           include: str) -> tuple[list[str], list[object]]:
+    """The SQL conditions (joined by AND) and their parameters of :func:`search`'s filters."""
+    where: list[str] = []
+    params: list[object] = []
+    statuses = {"present": f"f.status != {MISSING}", "ok": f"f.status = {OK}", "all": "1"}
+    if include not in statuses:
+        raise ValueError(f"include must be one of {', '.join(statuses)}")
+    where.append(statuses[include])
+    if text:
+        where.append("(f.title LIKE ? ESCAPE '\\' OR s.credit LIKE ? ESCAPE '\\')")
+        params += [_like(text)] * 2
+    if credit:
+        where.append("s.credit LIKE ? ESCAPE '\\'")
+        params.append(_like(credit))
+    if key is not None:
+        where.append("s.key = ?")
+        params.append(parse_key(key))
+    if tempo is not None:
+        where.append("s.tempo BETWEEN ? AND ?")
+        params += [float(min(tempo)), float(max(tempo))]
+    if meter is not None:
+        num, den = parse_meter(meter)
+        where.append("s.meter_num = ? AND s.meter_den = ?")
+        params += [num, den]
+    return where, params
+
+
 def search(db: LibraryDB, text: str | None = None, *, credit: str | None = None,
            key: str | int | None = None, tempo: tuple[float, float] | None = None,
            meter: str | tuple[int, int] | None = None, include: str = "present",
@@ -157,28 +186,7 @@ def search(db: LibraryDB, text: str | None = None, *, credit: str | None = None,
     if sort not in SORT_COLUMNS:
         raise ValueError(f"unknown sort column {sort!r}; expected one of "
                          f"{', '.join(SORT_COLUMNS)}")
-    where: list[str] = []
-    params: list[object] = []
-    statuses = {"present": f"f.status != {MISSING}", "ok": f"f.status = {OK}", "all": "1"}
-    if include not in statuses:
-        raise ValueError(f"include must be one of {', '.join(statuses)}")
-    where.append(statuses[include])
-    if text:
-        where.append("(f.title LIKE ? ESCAPE '\\' OR s.credit LIKE ? ESCAPE '\\')")
-        params += [_like(text)] * 2
-    if credit:
-        where.append("s.credit LIKE ? ESCAPE '\\'")
-        params.append(_like(credit))
-    if key is not None:
-        where.append("s.key = ?")
-        params.append(parse_key(key))
-    if tempo is not None:
-        where.append("s.tempo BETWEEN ? AND ?")
-        params += [float(min(tempo)), float(max(tempo))]
-    if meter is not None:
-        num, den = parse_meter(meter)
-        where.append("s.meter_num = ? AND s.meter_den = ?")
-        params += [num, den]
+    where, params = _where(text, credit, key, tempo, meter, include)
     direction = "DESC" if descending else "ASC"
     sql = ("SELECT f.id, f.path, f.title, f.status, f.error, f.digest, s.credit, s.duration, "
            "s.tempo, s.key, s.meter_num, s.meter_den, s.bars FROM files f LEFT JOIN songs s "

@@ -147,9 +147,22 @@ def index_files(db: LibraryDB, paths: Iterable[str], folder: int | None = None,
     rep = report or ScanReport()
     paths = list(dict.fromkeys(os.path.abspath(p) for p in paths))
     keys = [path_key(p) for p in paths]
-    rows = {bytes(r[0]): r[1:] for r in _rows_for(db, keys)}
     rep.seen += len(paths)
-    stale: list[tuple[str, bytes, bool]] = []  # (path, key, was known)
+    stale = _stale(db, paths, keys, rep)
+    hashed = _hash_stale(db, stale, folder, rep)
+    todo, waiting = _link_known(db, hashed, folder)
+    if known_paths is not None:
+        _mark_gone(db, set(bytes(k) for k in known_paths) - set(keys), rep)
+    _analyse(db, todo, waiting, folder, progress, workers, should_stop, rep)
+    rep.seconds += time.perf_counter() - t0
+    return rep
+
+
+def _stale(db: LibraryDB, paths: list[str], keys: list[bytes],
+           rep: ScanReport) -> list[tuple[str, bytes, bool]]:
+    """(path, key, known before) of the files that are new or whose size or time changed."""
+    rows = {bytes(r[0]): r[1:] for r in _rows_for(db, keys)}
+    stale: list[tuple[str, bytes, bool]] = []
     for p, k in zip(paths, keys):
         row = rows.get(k)
         if row is None:
@@ -167,45 +180,56 @@ def index_files(db: LibraryDB, paths: Iterable[str], folder: int | None = None,
             stale.append((p, k, True))
     rep.new += sum(1 for s in stale if not s[2])
     rep.changed += sum(1 for s in stale if s[2])
+    return stale
 
-    # Hash what changed: known content is not analysed again.
+
+def _hash_stale(db: LibraryDB, stale: list[tuple[str, bytes, bool]], folder: int | None,
+                rep: ScanReport) -> dict[str, tuple[int, int, str]]:
+    """Hash the stale files (outside any transaction); those unreadable are marked."""
     hashed: dict[str, tuple[int, int, str]] = {}
-    with db.write() as conn:
-        for p, k, _ in stale:
-            h = _hash_file(p)
-            if isinstance(h, str):
+    failed: list[tuple[str, bytes, str]] = []
+    for p, k, _ in stale:
+        h = _hash_file(p)
+        if isinstance(h, str):
+            failed.append((p, k, h))
+        else:
+            hashed[p] = h
+    if failed:
+        with db.write() as conn:
+            for p, k, why in failed:
                 missing = not os.path.exists(p)
                 db.put_file(conn, k, folder, title_of(p), 0, 0, None,
-                            MISSING if missing else BROKEN, f"{Path(p).name}: {h}")
+                            MISSING if missing else BROKEN, f"{Path(p).name}: {why}")
                 if not missing:
-                    _broken(rep, f"{Path(p).name}: {h}")
-                continue
-            hashed[p] = h
+                    _broken(rep, f"{Path(p).name}: {why}")
+    return hashed
+
+
+def _link_known(db: LibraryDB, hashed: dict[str, tuple[int, int, str]], folder: int | None
+                ) -> tuple[list[str], dict[str, list[str]]]:
+    """Point files of known content at its features; returns one path per new content to
+    analyse and, per new digest, every path that holds it."""
     known = db.known_digests(h[2] for h in hashed.values())
     todo: dict[str, str] = {}  # digest -> one path to analyse
+    waiting: dict[str, list[str]] = {}
     with db.write() as conn:
         for p, (size, mtime_ns, digest) in hashed.items():
             if digest in known:
                 db.put_file(conn, path_key(p), folder, title_of(p), size, mtime_ns, digest, OK)
             else:
                 todo.setdefault(digest, p)
-    waiting: dict[str, list[str]] = {}  # digest -> every path of that content
-    for p, (_, _, digest) in hashed.items():
-        if digest not in known:
-            waiting.setdefault(digest, []).append(p)
+                waiting.setdefault(digest, []).append(p)
+    return list(todo.values()), waiting
 
-    if known_paths is not None:
-        gone = set(bytes(k) for k in known_paths) - set(keys)
-        if gone:
-            with db.write() as conn:
-                conn.executemany("UPDATE files SET status = ?, error = ? WHERE path = ? "
-                                 "AND status != ?",
-                                 [(MISSING, "no longer on disk", k, MISSING) for k in gone])
-            rep.removed += len(gone)
 
-    _analyse(db, list(todo.values()), waiting, folder, progress, workers, should_stop, rep)
-    rep.seconds += time.perf_counter() - t0
-    return rep
+def _mark_gone(db: LibraryDB, gone: set[bytes], rep: ScanReport) -> None:
+    """Mark files no longer found missing."""
+    if gone:
+        with db.write() as conn:
+            conn.executemany("UPDATE files SET status = ?, error = ? WHERE path = ? "
+                             "AND status != ?",
+                             [(MISSING, "no longer on disk", k, MISSING) for k in gone])
+        rep.removed += len(gone)
 
 
 def _rows_for(db: LibraryDB, keys: list[bytes]) -> list[tuple]:
