@@ -61,6 +61,22 @@ def _open(args: argparse.Namespace, notice: Notice):  # -> Library
     return Library(Path(args.db).expanduser() if args.db else None, notice=notice)
 
 
+def _fails(run: Callable[[argparse.Namespace, Notice], int]
+           ) -> Callable[[argparse.Namespace, Notice], int]:
+    """A command whose library cannot be opened says so in one line, exit status 1."""
+    def wrapped(args: argparse.Namespace, notice: Notice) -> int:
+        from .db import LibraryError
+
+        try:
+            return run(args, notice)
+        except LibraryError as exc:
+            print(f"smootify {args.command}: {exc}", file=sys.stderr)
+            return 1
+
+    wrapped.__doc__, wrapped.__name__ = run.__doc__, run.__name__
+    return wrapped
+
+
 def _progress(quiet: bool) -> Callable[[int, int], None] | None:
     if quiet:
         return None
@@ -92,6 +108,7 @@ def _find_start(lib, cat, start: str, folders: list[str]) -> int:
                             f"that title in {', '.join(folders)}")
 
 
+@_fails
 def run_radio(args: argparse.Namespace, notice: Notice) -> int:
     """Scan the folders, then print ``--count`` picks from ``--from`` in order."""
     from .radio import Radio
@@ -133,6 +150,7 @@ def run_radio(args: argparse.Namespace, notice: Notice) -> int:
     return 0
 
 
+@_fails
 def run_order(args: argparse.Namespace, notice: Notice) -> int:
     """Reorder the files for the smoothest flow; print the order and the costs."""
     import numpy as np

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import UserFacingError, one_line
 from .features import ANALYSIS_VERSION, SongFeatures
 
 __all__ = ["SCHEMA_VERSION", "OK", "BROKEN", "MISSING", "STATUS_NAMES", "LibraryDB",
-           "path_key", "path_from_key"]
+           "LibraryError", "path_key", "path_from_key"]
 
 log = logging.getLogger("smootify.library")
 
@@ -80,6 +81,10 @@ _SONG_COLUMNS = ("digest", "version", "credit", "duration", "bars", "tempo", "te
                  "density", "families", "texture", "sketch")
 
 
+class LibraryError(UserFacingError):
+    """The library database cannot be opened (an unwritable folder, a locked file); one line."""
+
+
 def path_key(path: str | os.PathLike[str]) -> bytes:
     """How a path is stored: its file-system bytes (any file name survives)."""
     return os.fsencode(os.path.abspath(os.fspath(path)))
@@ -105,6 +110,11 @@ class LibraryDB:
     so a process killed at any moment leaves the last committed state. A file that is not
     a database of this layout is moved aside (``<name>.broken-<time>``) and a new one made.
 
+    Raises
+    ------
+    LibraryError
+        The database cannot be opened or made (the folder is not writable, it is locked).
+
     Parameters
     ----------
     path : Path
@@ -116,10 +126,22 @@ class LibraryDB:
     def __init__(self, path: str | Path, notice: Callable[[str], None] | None = None):
         self.path = Path(path)
         self._lock = threading.RLock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = self._connect()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = self._open(notice)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryError(f"cannot open the library database {self.path} "
+                               f"({one_line(exc, typed=False)})") from None
+
+    def _open(self, notice: Callable[[str], None] | None) -> sqlite3.Connection:
+        """Connect; a file that is not a database of this layout is moved aside first."""
+        try:
+            return self._connect()
+        except sqlite3.OperationalError:  # locked, unwritable, a folder: not a broken file
+            raise
         except sqlite3.DatabaseError as exc:
+            if not self.path.is_file():
+                raise
             aside = self.path.with_name(f"{self.path.name}.broken-{int(time.time())}")
             for suffix in ("", "-wal", "-shm"):
                 src = Path(str(self.path) + suffix)
@@ -130,7 +152,7 @@ class LibraryDB:
             log.warning(msg)
             if notice is not None:
                 notice(msg)
-            self.conn = self._connect()
+            return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False,

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from smootify_player.library import Library
 from smootify_player.library.scan import MIDI_SUFFIXES, find_midi_files, title_of
 from smootify_player.player.files import MIDI_SUFFIXES as PLAYER_SUFFIXES
@@ -98,6 +100,8 @@ def test_reopen_reads_the_cache(tmp_path: Path, library: Library, music: Path):
 
 _KILL = """
 import os, signal, sys
+import pytest
+
 from smootify_player.library import Library
 lib = Library(sys.argv[1])
 def progress(done, total):
@@ -147,3 +151,15 @@ def test_remove_folder_forgets_files_keeps_features(tmp_path: Path, library: Lib
     assert library.folders() == [] and library.count("all") == 0
     again = library.scan([music], workers=0)
     assert (again.new, again.analysed) == (12, 0)  # the features were cached by content
+
+
+def test_a_database_that_cannot_be_made_is_one_line(tmp_path: Path, capsys):
+    from smootify_player.cli import main
+    from smootify_player.library.db import LibraryError
+
+    (tmp_path / "file").write_text("a file, not a folder")
+    with pytest.raises(LibraryError, match="cannot open the library database"):
+        Library(tmp_path / "file" / "lib.sqlite3")
+    (tmp_path / "dir.sqlite3").mkdir()
+    assert main(["order", str(tmp_path / "file"), "--db", str(tmp_path / "dir.sqlite3")]) == 1
+    assert "cannot open the library database" in capsys.readouterr().err
