@@ -163,3 +163,16 @@ def test_a_database_that_cannot_be_made_is_one_line(tmp_path: Path, capsys):
     (tmp_path / "dir.sqlite3").mkdir()
     assert main(["order", str(tmp_path / "file"), "--db", str(tmp_path / "dir.sqlite3")]) == 1
     assert "cannot open the library database" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX priorities")
+def test_workers_run_at_lower_priority():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from smootify_player.library.scan import WORKER_NICE, _lower_priority
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_lower_priority) as pool:
+        worker = pool.submit(os.nice, 0).result()
+    assert worker == min(os.nice(0) + WORKER_NICE, 19)
