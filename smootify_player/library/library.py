@@ -104,6 +104,17 @@ class Library:
                 break
         return report
 
+    def forget_missing(self) -> int:
+        """Drop the rows of files marked missing; returns how many."""
+        with self.db.write() as conn:
+            return conn.execute(f"DELETE FROM files WHERE status = {MISSING}").rowcount
+
+    def prune(self) -> int:
+        """Drop cached features that no known file holds; returns how many."""
+        with self.db.write() as conn:
+            return conn.execute("DELETE FROM songs WHERE digest NOT IN (SELECT digest FROM "
+                                "files WHERE digest IS NOT NULL)").rowcount
+
     def add_files(self, paths: Iterable[str | os.PathLike[str]],
                   progress: Progress | None = None, workers: int | None = None) -> ScanReport:
         """Index single files (outside the library's folders, e.g. a playlist's songs)."""

@@ -176,3 +176,13 @@ def test_workers_run_at_lower_priority():
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=_lower_priority) as pool:
         worker = pool.submit(os.nice, 0).result()
     assert worker == min(os.nice(0) + WORKER_NICE, 19)
+
+
+def test_forget_missing_and_prune(library: Library, music: Path):
+    for f in sorted(music.glob("*.mid"))[:3]:
+        f.unlink()
+    library.scan(workers=0)
+    assert library.prune() == 0  # missing files still name their content
+    assert library.forget_missing() == 3 and library.count("all") == 9
+    assert library.prune() == 3
+    assert len(library.catalog()) == 9
