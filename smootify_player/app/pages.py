@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -52,6 +52,7 @@ def _page_layout(page: QWidget, kicker: str, bottom: int, spacing: int) -> QVBox
 def _nav_button(icon_name: str, text: str, checkable: bool = True) -> QPushButton:
     b = QPushButton(text)
     b.setObjectName("nav")
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # the focus ring shows for the keyboard only
     b.setIcon(icon(icon_name, SUBTLE, "#ffffff"))
     b.setIconSize(QSize(22, 22))
     b.setCheckable(checkable)
@@ -59,9 +60,11 @@ def _nav_button(icon_name: str, text: str, checkable: bool = True) -> QPushButto
     return b
 
 
-def _pill(text: str, name: str, icon_name: str, color: str) -> QPushButton:
+def _pill(text: str, name: str, icon_name: str, color: str, accessible: str) -> QPushButton:
     b = QPushButton(text)
     b.setObjectName(name)
+    b.setAccessibleName(accessible)  # not the upper-case text, which may be read out spelled
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     b.setIcon(icon(icon_name, color, color))
     b.setIconSize(QSize(18, 18))
     b.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -94,10 +97,13 @@ class Sidebar(QWidget):
         lay.addSpacing(20)
         lay.addWidget(label("LIBRARY", "sideSection"))
         lay.addSpacing(4)
+        self.actions: list[QPushButton] = []
         for icon_name, text, slot in actions:
             b = _nav_button(icon_name, text, checkable=False)
+            b.setAccessibleName(text.rstrip("…"))
             b.clicked.connect(slot)
             lay.addWidget(b)
+            self.actions.append(b)
         lay.addStretch(1)
         self.audio_hint = label("", "nowSub")
         self.audio_hint.setWordWrap(True)
@@ -174,17 +180,18 @@ class QueuePage(QWidget):
     def _actions(self, repeat: bool) -> QHBoxLayout:
         actions = QHBoxLayout()
         actions.setSpacing(14)
-        self.play_pill = _pill("PLAY", "playPill", "play", "#000000")
-        self.shuffle_pill = _pill("SHUFFLE PLAY", "shufflePill", "shuffle", "#ffffff")
+        self.play_pill = _pill("PLAY", "playPill", "play", "#000000", "Play")
+        self.shuffle_pill = _pill("SHUFFLE PLAY", "shufflePill", "shuffle", "#ffffff",
+                                  "Shuffle play")
         actions.addWidget(self.play_pill)
         actions.addWidget(self.shuffle_pill)
         actions.addSpacing(8)
         self.shuffle_btn = tool_button("shuffle", "Shuffle (off restores the original order)",
-                                       22, checkable=True)
+                                       22, checkable=True, accessible="Shuffle")
         self.repeat_btn = tool_button("repeat", "Repeat: continue from the top", 22,
-                                      checkable=True)
+                                      checkable=True, accessible="Repeat")
         self.repeat_btn.setChecked(repeat)
-        self.add_btn = tool_button("add", "Add files (Ctrl+O)", 22)
+        self.add_btn = tool_button("add", "Add files (Ctrl+O)", 22, accessible="Add files")
         self.export_btn = tool_button("export", "Export the queue as M3U8", 22)
         self.clear_btn = tool_button("clear", "Clear the queue", 22)
         for b in (self.shuffle_btn, self.repeat_btn, self.add_btn, self.export_btn,
@@ -197,6 +204,7 @@ class QueuePage(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self.play_pill.setText("PAUSE" if playing else "PLAY")
+        self.play_pill.setAccessibleName("Pause" if playing else "Play")
         self.play_pill.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
 
     @staticmethod
@@ -230,7 +238,25 @@ def answer_copy(ev: QDropEvent) -> bool:
 
 class QueueTable(QTableView):
     """The queue's table view: rows dragged within it move; files dropped on it are copied
-    (the answer to their source is Copy or Link, never Move)."""
+    (the answer to their source is Copy or Link, never Move).
+
+    Keys: Enter plays the current row (as a double-click does); Space is left to the window
+    (play/pause); Tab leaves the table (no tab navigation between cells).
+    """
+
+    #: The row Enter asked to play.
+    play_requested = Signal(QModelIndex)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if ev.key() == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
+            ev.ignore()  # the window's play/pause
+            return
+        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.play_requested.emit(self.currentIndex())
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
 
     def _external(self, ev: QDropEvent) -> bool:
         return ev.source() is not self
@@ -273,6 +299,10 @@ def queue_table(model: QueueModel) -> QueueTable:
     table.setShowGrid(False)
     table.setAlternatingRowColors(False)
     table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
+    table.setAccessibleName("Queue")
+    table.setAccessibleDescription("The songs in play order. Enter plays the current song; "
+                                   "Delete removes the selected ones")
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(40)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

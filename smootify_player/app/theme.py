@@ -27,9 +27,10 @@ QToolTip {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; paddi
 #sidebar {{ background: {SIDEBAR}; }}
 #brand {{ font-size: 22px; font-weight: 700; color: {TEXT}; }}
 QPushButton#nav {{
-    background: transparent; color: {SUBTLE}; border: none; text-align: left;
-    padding: 8px 12px; font-size: 14px; font-weight: 700; border-radius: 6px;
+    background: transparent; color: {SUBTLE}; border: 2px solid transparent; text-align: left;
+    padding: 6px 10px; font-size: 14px; font-weight: 700; border-radius: 6px;
 }}
+QPushButton#nav:focus {{ border-color: {TEXT}; }}
 QPushButton#nav:hover {{ color: {TEXT}; }}
 QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
 #sideSection {{ color: {MUTED}; font-size: 11px; font-weight: 700; letter-spacing: 1px; }}
@@ -42,24 +43,32 @@ QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
 #kicker {{ font-size: 11px; font-weight: 700; color: {TEXT}; letter-spacing: 1px; }}
 #pageMeta {{ color: {SUBTLE}; font-size: 13px; }}
 QPushButton#playPill {{
-    background: {GREEN}; color: #000000; border: none; border-radius: 24px;
-    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 30px; min-height: 48px;
+    background: {GREEN}; color: #000000; border: 2px solid transparent; border-radius: 24px;
+    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 28px; min-height: 44px;
 }}
+QPushButton#playPill:focus {{ border-color: {TEXT}; }}
 QPushButton#playPill:hover {{ background: {GREEN_HOVER}; }}
 QPushButton#shufflePill {{
     background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 24px;
     font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 26px; min-height: 46px;
 }}
 QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
-QToolButton {{ background: transparent; border: none; border-radius: 16px; padding: 4px; }}
+QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-height: 44px; }}
+QToolButton {{
+    background: transparent; border: 2px solid transparent; border-radius: 16px; padding: 2px;
+}}
+QToolButton:focus {{ border-color: {TEXT}; }}
 QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
 QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
 QToolButton#playButton:hover {{ background: #f0f0f0; }}
+QToolButton#playButton:focus {{ border-color: {GREEN}; }}
 QTableView {{
-    background: transparent; border: none; color: {SUBTLE}; gridline-color: transparent;
+    background: transparent; border: 1px solid transparent; border-radius: 4px;
+    color: {SUBTLE}; gridline-color: transparent;
     selection-background-color: rgba(255,255,255,0.12); selection-color: {TEXT};
     outline: 0;
 }}
+QTableView:focus {{ border-color: #535353; }}
 QTableView::item {{ padding: 0 8px; border: none; }}
 QHeaderView {{ background: transparent; }}
 QHeaderView::section {{
@@ -83,6 +92,7 @@ QSlider::add-page:horizontal {{ height: 4px; background: #4D4D4D; border-radius:
 QSlider::handle:horizontal {{
     background: {TEXT}; width: 12px; height: 12px; margin: -4px 0; border-radius: 6px;
 }}
+QSlider:focus::handle:horizontal {{ background: {GREEN}; }}
 #notice {{
     background: #2E77D0; color: {TEXT}; border-radius: 6px; padding: 8px 14px;
     font-weight: 600;

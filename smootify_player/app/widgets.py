@@ -44,13 +44,18 @@ def fmt_time(seconds: float) -> str:
 
 
 def tool_button(name: str, tip: str, size: int = 20, checkable: bool = False,
-                color: str = SUBTLE) -> QToolButton:
-    """A flat icon button."""
+                color: str = SUBTLE, accessible: str | None = None) -> QToolButton:
+    """A flat icon button; ``accessible`` is what a screen reader calls it (default: ``tip``).
+
+    It takes focus from the keyboard (Tab), not from a click, so its focus ring shows only
+    while the keyboard is used.
+    """
     b = QToolButton()
     b.setIcon(icon(name, color, GREEN if checkable else "#ffffff"))
     b.setIconSize(QSize(size, size))
     b.setToolTip(tip)
-    b.setAccessibleName(tip)
+    b.setAccessibleName(accessible or tip)
+    b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     b.setCheckable(checkable)
     b.setCursor(Qt.CursorShape.PointingHandCursor)
     b.setAutoRaise(True)
@@ -67,6 +72,8 @@ class PianoRoll(QWidget):
         self.player = player
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName("Piano roll")
+        self.setAccessibleDescription("The notes playing now; bridges are highlighted")
         self._colors = [QColor(c) for c in FAMILY_COLORS]
         self._font = QFont(self.font())
         self._font.setPointSizeF(8.5)
@@ -166,14 +173,28 @@ class SeekSlider(QSlider):
     """A horizontal seek bar in milliseconds, with the bridges drawn on the groove in green."""
 
     seek_requested = Signal(float)  # seconds
+    #: The keys' steps: arrows 5 s, Page Up/Down 30 s.
+    STEP_MS, PAGE_MS = 5000, 30000
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.marks: list[tuple[float, float]] = []
         self.setRange(0, 1000)
+        self.setSingleStep(self.STEP_MS)
+        self.setPageStep(self.PAGE_MS)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName("Seek")
+        self.setAccessibleDescription("Position in the song; arrow keys move 5 seconds")
+        self._pressing = False
         self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value() / 1000.0))
+        self.actionTriggered.connect(self._on_action)
+
+    def _on_action(self, action: int) -> None:
+        """Keys and the wheel step the slider: seek there (a drag seeks on release)."""
+        if self._pressing or self.isSliderDown() or \
+                getattr(action, "value", action) == QSlider.SliderAction.SliderMove.value:
+            return
+        self.seek_requested.emit(self.sliderPosition() / 1000.0)
 
     def set_duration(self, seconds: float) -> None:
         self.setMaximum(max(1, int(seconds * 1000)))
@@ -188,7 +209,11 @@ class SeekSlider(QSlider):
             value = int(max(0.0, min(1.0, frac)) * self.maximum())
             self.setValue(value)
             self.seek_requested.emit(value / 1000.0)
-        super().mousePressEvent(ev)
+        self._pressing = True  # a click on the groove may also page-step: not a second seek
+        try:
+            super().mousePressEvent(ev)
+        finally:
+            self._pressing = False
 
     def paintEvent(self, ev: QPaintEvent) -> None:
         super().paintEvent(ev)
@@ -276,15 +301,18 @@ class NowPlayingBar(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(18)
         buttons.addStretch(1)
-        self.prev_btn = tool_button("previous", "Previous (Ctrl+Left)", 18)
+        self.prev_btn = tool_button("previous", "Previous (Ctrl+Left)", 18,
+                                    accessible="Previous")
         self.play_btn = QToolButton()
         self.play_btn.setObjectName("playButton")
         self.play_btn.setFixedSize(36, 36)
         self.play_btn.setIconSize(QSize(18, 18))
         self.play_btn.setToolTip("Play/Pause (Space)")
-        self.play_btn.setAccessibleName("Play/Pause")
+        self.play_btn.setAccessibleName("Play")
+        self.play_btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.play_btn.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.next_btn = tool_button("next", "Next: mix now (Ctrl+Right)", 18)
+        self.next_btn = tool_button("next", "Next: mix now (Ctrl+Right)", 18,
+                                    accessible="Next")
         for b in (self.prev_btn, self.play_btn, self.next_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -295,6 +323,7 @@ class NowPlayingBar(QWidget):
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.total = _time_label()
         self.seek = SeekSlider()
+        self.seek.setToolTip("Seek (Shift+Left / Shift+Right: 5 seconds)")
         seek_row.addWidget(self.elapsed)
         seek_row.addWidget(self.seek, 1)
         seek_row.addWidget(self.total)
@@ -310,9 +339,11 @@ class NowPlayingBar(QWidget):
         self.vol_btn = tool_button("volume", "Mute", 18)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
+        self.volume.setSingleStep(5)
+        self.volume.setPageStep(10)
         self.volume.setFixedWidth(110)
         self.volume.setAccessibleName("Volume")
-        self.volume.setToolTip("Volume")
+        self.volume.setToolTip("Volume (Ctrl+Up / Ctrl+Down)")
         right.addStretch(1)
         right.addWidget(self.audio_label)
         right.addWidget(self.vol_btn)
@@ -325,6 +356,7 @@ class NowPlayingBar(QWidget):
     def set_playing(self, playing: bool) -> None:
         self.play_btn.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
         self.play_btn.setToolTip("Pause (Space)" if playing else "Play (Space)")
+        self.play_btn.setAccessibleName("Pause" if playing else "Play")
 
     def update_from(self, np_: NowPlaying) -> None:
         """Refresh the card, the times and the seek bar from ``np_``."""

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
 )
@@ -49,6 +50,10 @@ __all__ = ["MainWindow"]
 SAVED_EVENTS = frozenset({"queue", "current", "seek", "state", "ended"})
 
 NOTICE_MS = NoticeBanner.SHOW_MS
+#: Ctrl+Up / Ctrl+Down change the volume by this many percent.
+VOLUME_STEP = 5
+#: Shift+Right / Shift+Left seek this many seconds.
+SEEK_STEP_S = 5.0
 #: A change is on disk this long after it is made (several changes meanwhile: one write).
 SAVE_DELAY_MS = 500
 #: While playing, the position is saved this often even when nothing else changes.
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._wire()
         self._shortcuts()
+        self._tab_order()
         player.listeners.append(self._on_player)
         ticker.ticked.connect(self._on_tick)
         self._refresh_meta()
@@ -140,6 +146,7 @@ class MainWindow(QMainWindow):
         nb.volume.setValue(int(round(self.player.volume * 100)))
         nb.volume.valueChanged.connect(lambda v: self.player.set_volume(v / 100.0))
         nb.volume.valueChanged.connect(self.state_changed)
+        nb.volume.valueChanged.connect(self._show_volume_icon)
         nb.vol_btn.clicked.connect(self._toggle_mute)
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
@@ -150,7 +157,40 @@ class MainWindow(QMainWindow):
         qp.export_btn.clicked.connect(self.export_dialog)
         qp.clear_btn.clicked.connect(self.player.clear)
         self.table.doubleClicked.connect(self._double_clicked)
+        self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
+
+    def _tab_order(self) -> None:
+        """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
+        sb, qp, nb = self.sidebar, self.queue_page, self.now_bar
+        chain = [sb.nav_home, sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
+                 qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
+                 qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
+                 nb.volume]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+        self.tab_chain = chain
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        """Space plays/pauses unless the focused control took it (a button presses itself)."""
+        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if ev.key() == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
+            if not ev.isAutoRepeat():
+                self.player.toggle()
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
+
+    def step_volume(self, step: int) -> None:
+        """Volume up or down by ``step`` percent, through the slider."""
+        v = self.now_bar.volume
+        v.setValue(max(0, min(100, v.value() + step)))
+
+    def seek_by(self, seconds: float) -> None:
+        """Seek ``seconds`` forward (or back) in the current song."""
+        np_ = self.player.now_playing()
+        if np_.duration > 0:
+            self.player.seek(max(0.0, min(np_.position + seconds, np_.duration)))
 
     def show_page(self, i: int) -> None:
         self.pages.setCurrentIndex(i)
@@ -162,9 +202,13 @@ class MainWindow(QMainWindow):
             s.setContext(Qt.ShortcutContext.WindowShortcut)
             s.activated.connect(slot)
 
-        sc(Qt.Key.Key_Space, self.player.toggle)
+        # Space is not a shortcut: a focused button takes it (keyPressEvent plays/pauses)
         sc("Ctrl+Right", self.player.next)
         sc("Ctrl+Left", self.player.previous)
+        sc("Ctrl+Up", lambda: self.step_volume(+VOLUME_STEP))
+        sc("Ctrl+Down", lambda: self.step_volume(-VOLUME_STEP))
+        sc("Shift+Right", lambda: self.seek_by(+SEEK_STEP_S))
+        sc("Shift+Left", lambda: self.seek_by(-SEEK_STEP_S))
         sc(QKeySequence.StandardKey.Delete, self.remove_selected)
         sc("Ctrl+Q", self.close)
         sc("Ctrl+O", self.add_files_dialog)
@@ -255,8 +299,13 @@ class MainWindow(QMainWindow):
             v.setValue(0)
         else:
             v.setValue(getattr(self, "_unmute", 80) or 80)
-        self.now_bar.vol_btn.setIcon(icon("volume-off" if v.value() == 0 else "volume",
-                                          SUBTLE, "#ffffff"))
+
+    def _show_volume_icon(self, *_: Any) -> None:
+        muted = self.now_bar.volume.value() == 0
+        b = self.now_bar.vol_btn
+        b.setIcon(icon("volume-off" if muted else "volume", SUBTLE, "#ffffff"))
+        b.setAccessibleName("Unmute" if muted else "Mute")
+        b.setToolTip("Unmute" if muted else "Mute")
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.player.settings, self)
