@@ -92,7 +92,7 @@ QSlider::add-page:horizontal {{ height: 4px; background: #4D4D4D; border-radius:
 QSlider::handle:horizontal {{
     background: {TEXT}; width: 12px; height: 12px; margin: -4px 0; border-radius: 6px;
 }}
-QSlider:focus::handle:horizontal {{ background: {GREEN}; }}
+QSlider::handle:horizontal:focus {{ background: {GREEN}; }}
 #notice {{
     background: #2E77D0; color: {TEXT}; border-radius: 6px; padding: 8px 14px;
     font-weight: 600;
