@@ -141,11 +141,21 @@ def test_playerctl_drives_the_player(make_app, songs, qtbot, session_bus):
     ctl = ("playerctl", "--player=smootify")
     assert run(qtbot, *ctl, "status").strip() == "Playing"
     assert run(qtbot, *ctl, "metadata", "title").strip() == "alpha"
-    run(qtbot, *ctl, "play-pause")
-    assert p.state == "paused"
-    assert run(qtbot, *ctl, "status").strip() == "Paused"
-    run(qtbot, *ctl, "play")
-    assert p.state == "playing"
+    # a follower sees the changes as they are announced (PropertiesChanged, typed as GLib
+    # expects: a signal of the wrong signature would be dropped)
+    follow = subprocess.Popen([*ctl, "--follow", "status"], stdout=subprocess.PIPE, text=True)
+    try:
+        qtbot.wait(500)
+        run(qtbot, *ctl, "play-pause")
+        assert p.state == "paused"
+        assert run(qtbot, *ctl, "status").strip() == "Paused"
+        run(qtbot, *ctl, "play")
+        assert p.state == "playing"
+        qtbot.wait(500)
+    finally:
+        follow.terminate()
+        followed = follow.communicate(timeout=10)[0].split()
+    assert followed[-3:] == ["Playing", "Paused", "Playing"], followed
     run(qtbot, *ctl, "next")
     qtbot.waitUntil(lambda: p.current is not None and p.current.title == "beta", timeout=WAIT)
     qtbot.waitUntil(lambda: run(qtbot, *ctl, "metadata", "title").strip() == "beta",
@@ -160,3 +170,18 @@ def test_without_a_session_bus_it_stays_quiet(make_app, songs, qtbot, caplog):
     assert len(lines) == 1 and "no session bus" in lines[0]
     qtbot.waitUntil(lambda: app.player.state == "playing", timeout=WAIT)
     qtbot.waitUntil(lambda: app.window.windowTitle() == "alpha — Smootify", timeout=WAIT)
+
+
+def test_raise_and_quit(make_app, songs, qtbot, session_bus):
+    app = make_app("--new-instance", *map(str, songs[:1]), settings=RULE)
+    w = app.window
+    qtbot.waitUntil(lambda: app.player.state == "playing", timeout=WAIT)
+    root = "org.mpris.MediaPlayer2"
+    run(qtbot, "dbus-send", "--session", "--print-reply", DEST, OBJECT_PATH, f"{root}.Raise")
+    assert w.isVisible()
+    run(qtbot, "dbus-send", "--session", "--print-reply", DEST, OBJECT_PATH, f"{root}.Quit")
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=WAIT)
+    assert app.mpris.bus is None  # off the bus: the name is free for the next Smootify
+    names = run(qtbot, "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames")
+    assert BUS_NAME not in names
