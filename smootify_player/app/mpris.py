@@ -14,9 +14,12 @@ Without a session bus (no ``DBUS_SESSION_BUS_ADDRESS`` and no ``$XDG_RUNTIME_DIR
 
 Types: properties and arguments declared in the adaptors go out with their D-Bus types
 (``Position`` and ``Seeked`` as int64). Inside ``Metadata`` (an ``a{sv}`` built from a
-Python dict) PySide6 sends an integer below 2**31 as int32, so ``mpris:length`` is int32 for
-songs shorter than about 35 minutes: clients that read it as a number take it, a strict int64
-reader (``playerctl``'s ``duration()`` format function) prints nothing for it.
+Python dict) PySide6 would send an integer below 2**31 as int32, and it offers no int64
+writer of its own (``QDBusArgument << int`` picks the ``ushort`` overload), while the
+specification, and strict readers such as ``playerctl``'s ``duration()``, want
+``mpris:length`` as int64: :func:`int64` calls ``QDBusArgument::operator<<(qlonglong)`` of
+the loaded QtDBus library through ctypes, checks what it wrote, and falls back to the plain
+integer if that ever fails.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from ..player.states import PlayerEvent, PlayState
 from .desktop_install import APP_ID
 
 __all__ = ["Mpris", "MprisHooks", "BUS_NAME", "OBJECT_PATH", "APP_ID", "session_address",
-           "metadata", "playback_status"]
+           "metadata", "wire_metadata", "int64", "playback_status"]
 
 log = logging.getLogger("smootify.app")
 
@@ -80,6 +83,55 @@ def playback_status(state: PlayState | str) -> str:
 def track_id(np_: NowPlaying) -> str:
     """The ``mpris:trackid`` of what plays: the song (during a bridge, the song it leads to)."""
     return f"{TRACK_PREFIX}{np_.entry.uid}" if np_.entry is not None else NO_TRACK
+
+
+def _int64_writer() -> Callable[[Any, int], Any] | None:
+    """``QDBusArgument::operator<<(qlonglong)`` of the QtDBus library PySide6 loaded."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        import shiboken6
+
+        path = None
+        if Path("/proc/self/maps").is_file():
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+                path = next((line.split(maxsplit=5)[-1].strip() for line in maps
+                             if "libQt6DBus.so" in line), None)
+        path = path or ctypes.util.find_library("Qt6DBus")
+        if not path:
+            return None
+        fn = ctypes.CDLL(path)._ZN13QDBusArgumentlsEx  # QDBusArgument::operator<<(qlonglong)
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_longlong]
+        fn.restype = ctypes.c_void_p
+
+        def write(arg: Any, value: int) -> None:
+            fn(shiboken6.getCppPointer(arg)[0], value)
+
+        probe = QDBusArgument()
+        write(probe, 1 << 40)
+        return write if probe.currentSignature() == "x" else None
+    except (OSError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+_WRITE_INT64 = _int64_writer()
+
+
+def int64(value: int) -> Any:
+    """``value`` as a D-Bus int64 inside a map (a plain int when that cannot be done)."""
+    if _WRITE_INT64 is None:
+        return int(value)
+    arg = QDBusArgument()
+    _WRITE_INT64(arg, int(value))
+    return arg
+
+
+def wire_metadata(md: dict[str, Any]) -> dict[str, Any]:
+    """``md`` as it goes on the bus: ``mpris:length`` as int64."""
+    if "mpris:length" not in md:
+        return md
+    return {**md, "mpris:length": int64(md["mpris:length"])}
 
 
 def metadata(np_: NowPlaying) -> dict[str, Any]:
@@ -243,7 +295,7 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
         return self.owner.props["PlaybackStatus"]
 
     def _metadata(self) -> dict[str, Any]:
-        return self.owner.props["Metadata"]
+        return wire_metadata(self.owner.props["Metadata"])
 
     def _volume(self) -> float:
         return float(self.player.volume)
@@ -372,6 +424,8 @@ class Mpris(QObject):
         new = self._properties(self.now)
         changed = {k: v for k, v in new.items() if not _same(self.props.get(k), v)}
         self.props = new
+        if "Metadata" in changed:
+            changed["Metadata"] = wire_metadata(changed["Metadata"])
         if changed and self.bus is not None:
             msg = QDBusMessage.createSignal(OBJECT_PATH, PROPS_IFACE, "PropertiesChanged")
             invalidated = QDBusArgument()  # an empty 'as' (a bare [] would go out as 'av')

@@ -82,6 +82,10 @@ def test_dbus_send_drives_play_pause_next_and_reads_the_title(make_app, songs, q
         assert status(qtbot) == "Playing"
         assert title(qtbot) == "alpha"
         assert w.windowTitle() == "alpha — Smootify"
+        md = get(qtbot, "Metadata")
+        # the song's window in microseconds (up to 16 s), as int64
+        assert re.search(r'"mpris:length"\s+variant\s+int64 1\d{7}\b', md), md
+        assert re.search(r'"mpris:trackid"\s+variant\s+object path "/', md), md
         identity = run(qtbot, "dbus-send", "--session", "--print-reply", DEST, OBJECT_PATH,
                        "org.freedesktop.DBus.Properties.GetAll", "string:org.mpris.MediaPlayer2")
         assert '"Smootify"' in identity and '"io.github.smootify.Smootify"' in identity
@@ -141,6 +145,9 @@ def test_playerctl_drives_the_player(make_app, songs, qtbot, session_bus):
     ctl = ("playerctl", "--player=smootify")
     assert run(qtbot, *ctl, "status").strip() == "Playing"
     assert run(qtbot, *ctl, "metadata", "title").strip() == "alpha"
+    assert run(qtbot, *ctl, "metadata", "--format",
+               "{{title}} {{duration(mpris:length)}}").strip() in ("alpha 0:14",
+                                                                   "alpha 0:15", "alpha 0:16")
     # a follower sees the changes as they are announced (PropertiesChanged, typed as GLib
     # expects: a signal of the wrong signature would be dropped)
     follow = subprocess.Popen([*ctl, "--follow", "status"], stdout=subprocess.PIPE, text=True)
