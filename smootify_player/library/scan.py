@@ -6,8 +6,10 @@ import logging
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,8 @@ MIDI_SUFFIXES = (".mid", ".midi", ".kar", ".smf")
 WORKER_NICE = 10
 #: Up to this many files are analysed in the calling process (a pool costs a second to start).
 INLINE_MAX = 4
+#: Pools in a row that break before finishing anything: then the scan stops (and says so).
+MAX_FRUITLESS_POOLS = 3
 
 #: ``progress(done, total)``: files analysed so far of those that need it.
 Progress = Callable[[int, int], None]
@@ -293,35 +297,110 @@ def _analyse(db: LibraryDB, todo: list[str], waiting: dict[str, list[str]],
             if progress is not None:
                 progress(i + 1, total)
         return
-    n_workers = min(n_workers, total)
-    size = max(1, min(32, total // (n_workers * 8) or 1))
-    chunks = [todo[i:i + size] for i in range(0, total, size)]
-    done = 0
+    _analyse_in_pool(db, todo, waiting, folder, progress, min(n_workers, total), should_stop,
+                     rep)
+
+
+class _Run:
+    """What a pooled analysis has done so far: files done, suspects, the work left."""
+
+    def __init__(self, chunks: list[list[str]], total: int):
+        self.queue: deque[list[str]] = deque(chunks)
+        self.total = total
+        self.done = 0
+        self.suspects: set[str] = set()  # files in flight when a pool broke
+
+
+def _analyse_in_pool(db: LibraryDB, todo: list[str], waiting: dict[str, list[str]],
+                     folder: int | None, progress: Progress | None, n_workers: int,
+                     should_stop: Callable[[], bool] | None, rep: ScanReport,
+                     worker: Callable[[list[str]], list[Analysis]] = _analyse_chunk) -> None:
+    """Analyse in worker processes.
+
+    A pool that breaks (a worker killed, a file that crashes the parser) is started again;
+    the files that were in flight become suspects, analysed one at a time, and a suspect
+    that breaks a pool on its own (once the pool has shown it works) is marked broken.
+    Pools that keep breaking before finishing anything stop the scan, which says so.
+    """
+    size = max(1, min(32, len(todo) // (n_workers * 8) or 1))
+    run = _Run([todo[i:i + size] for i in range(0, len(todo), size)], len(todo))
+    fruitless = 0
+    while run.queue:
+        before = run.done
+        lost = _pool_pass(db, run, waiting, folder, progress, n_workers, should_stop, rep,
+                          worker)
+        if rep.stopped or not lost:
+            return
+        fruitless = 0 if run.done > before else fruitless + 1
+        if fruitless >= MAX_FRUITLESS_POOLS:
+            rep.stopped = True
+            rep.errors.append("analysis processes keep failing; the rest waits for the next "
+                              "scan")
+            return
+        if len(lost) == 1 and len(lost[0]) == 1 and lost[0][0] in run.suspects:
+            p = lost[0][0]
+            if run.done > 0:  # the pool works: this file breaks it
+                _store(db, [_crashed(p)], waiting, folder, rep)
+                run.done += 1
+            else:
+                run.queue.append([p])  # let the others show whether the pool works
+            continue
+        for chunk in reversed(lost):
+            run.suspects.update(chunk)
+            run.queue.extendleft([p] for p in reversed(chunk))
+
+
+def _crashed(path: str) -> Analysis:
+    try:
+        st = os.stat(path)
+        size, mtime_ns = st.st_size, st.st_mtime_ns
+    except OSError:
+        size = mtime_ns = 0
+    return Analysis(path, size, mtime_ns, None, None,
+                    f"{Path(path).name}: analysis crashed (twice)")
+
+
+def _pool_pass(db: LibraryDB, run: _Run, waiting: dict[str, list[str]], folder: int | None,
+               progress: Progress | None, n_workers: int,
+               should_stop: Callable[[], bool] | None, rep: ScanReport,
+               worker: Callable[[list[str]], list[Analysis]]) -> list[list[str]]:
+    """Work through ``run.queue`` with one pool; returns the chunks lost if it broke."""
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads (Qt)
     pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_lower_priority)
+    pending: dict[Future, list[str]] = {}
+
+    def suspect(chunk: list[str]) -> bool:
+        return len(chunk) == 1 and chunk[0] in run.suspects
+
+    def feed() -> None:  # a few chunks ahead per worker; a suspect alone
+        while run.queue and len(pending) < n_workers * 3:
+            if any(suspect(c) for c in pending.values()):
+                return
+            if suspect(run.queue[0]) and pending:
+                return
+            chunk = run.queue.popleft()
+            pending[pool.submit(worker, chunk)] = chunk
+
     try:
-        pending: set[Future] = set()
-        queue = iter(chunks)
-        for chunk in queue:  # a few chunks ahead per worker, not all at once
-            pending.add(pool.submit(_analyse_chunk, chunk))
-            if len(pending) >= n_workers * 3:
-                break
+        feed()
         while pending:
-            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for fut in finished:
-                results = fut.result()
+                chunk = pending.pop(fut)
+                try:
+                    results = fut.result()
+                except BrokenProcessPool:
+                    log.warning("library: an analysis process died; starting the pool again")
+                    return [chunk] + list(pending.values())
                 _store(db, results, waiting, folder, rep)
-                done += len(results)
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(_analyse_chunk, nxt))
+                run.done += len(results)
+            feed()
             if finished and progress is not None:
-                progress(done, total)
+                progress(run.done, run.total)
             if should_stop is not None and should_stop():
                 rep.stopped = True
-                for fut in pending:
-                    fut.cancel()
-                return
+                return []
+        return []
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

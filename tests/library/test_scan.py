@@ -186,3 +186,36 @@ def test_forget_missing_and_prune(library: Library, music: Path):
     assert library.forget_missing() == 3 and library.count("all") == 9
     assert library.prune() == 3
     assert len(library.catalog()) == 9
+
+
+def test_a_file_that_kills_its_worker_is_marked_broken(tmp_path: Path):
+    from smootify_player.library.db import LibraryDB
+    from smootify_player.library.scan import ScanReport, _analyse_in_pool
+
+    from .crashy import analyse_or_crash
+
+    files = [str(p) for p in write_library(tmp_path / "m", 8)]
+    crash = str(write_credited(tmp_path / "m" / "crash.mid", bars=4))
+    db = LibraryDB(tmp_path / "lib.sqlite3")
+    rep = ScanReport()
+    _analyse_in_pool(db, files[:2] + [crash] + files[2:], {}, None, None, 2, None, rep,
+                     worker=analyse_or_crash)
+    assert not rep.stopped and rep.broken == 1 and "analysis crashed" in rep.errors[0]
+    rows = dict(db.query("SELECT title, status FROM files"))
+    assert rows.pop("crash") == 1 and set(rows.values()) == {0} and len(rows) == 8
+    db.close()
+
+
+def test_pools_that_never_work_stop_the_scan_and_mark_nothing(tmp_path: Path):
+    from smootify_player.library.db import LibraryDB
+    from smootify_player.library.scan import ScanReport, _analyse_in_pool
+
+    from .crashy import always_crash
+
+    files = [str(p) for p in write_library(tmp_path / "m", 3)]
+    db = LibraryDB(tmp_path / "lib.sqlite3")
+    rep = ScanReport()
+    _analyse_in_pool(db, files, {}, None, None, 2, None, rep, worker=always_crash)
+    assert rep.stopped and "keep failing" in rep.errors[-1] and rep.broken == 0
+    assert db.query("SELECT count(*) FROM files")[0][0] == 0
+    db.close()
