@@ -27,8 +27,12 @@ ENV_VARS = {
                     "-v/-q override it",
     "SMOOTIFY_SOUNDFONT": "SoundFont (.sf2/.sf3) used when none is chosen (default: the shipped "
                           "MuseScore_General_Lite.sf3)",
-    "SMOOTIFY_AUDIO": "app audio output: auto (default), silent, or a FluidSynth driver name "
-                      "(pulseaudio, alsa, coreaudio, wasapi, ...)",
+    "SMOOTIFY_AUDIO": "app audio output: auto (default), pulse, silent, or a FluidSynth "
+                      "driver name (pulseaudio, alsa, coreaudio, wasapi, ...)",
+    "SMOOTIFY_AUDIO_PROCESS": "0 plays live audio from the app's own process instead of a "
+                              "process of its own (default 1)",
+    "SMOOTIFY_AUDIO_BUFFER_MS": "audio buffered ahead of the speaker, in ms (default 100 for "
+                                "the PulseAudio stream, 40 for FluidSynth's drivers)",
     "SMOOTIFY_CLOCK_SPEED": "speed of the silent clock (default 1.0)",
 }
 

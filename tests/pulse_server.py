@@ -27,7 +27,7 @@ _UNDERRUN = re.compile(r"Implicit underrun of|Underrun on ")
 
 def missing() -> str | None:
     """Why no server can be started here (None: it can)."""
-    for tool in ("pulseaudio", "parecord", "pactl"):
+    for tool in ("pulseaudio", "parecord", "pacat", "pactl"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian: pulseaudio, pulseaudio-utils)"
     return None
@@ -41,6 +41,7 @@ class PulseServer:
     env: dict[str, str]
     log: Path
     proc: subprocess.Popen
+    started: float  # time.time() when the server was launched (its log counts from about here)
 
     def underruns(self, since_line: int = 0) -> int:
         """Stream underruns the server logged after line ``since_line``."""
@@ -66,8 +67,13 @@ class PulseServer:
 
 
 @contextmanager
-def pulse_null_sink(folder: Path) -> Iterator[PulseServer]:
-    """Start a server in ``folder`` with only a null sink; stop it on leaving."""
+def pulse_null_sink(folder: Path, high_priority: bool = False) -> Iterator[PulseServer]:
+    """Start a server in ``folder`` with only a null sink; stop it on leaving.
+
+    ``high_priority`` lets the server raise its own priority (nice -11, realtime where
+    allowed), as PulseAudio on a desktop does through rtkit; by default it runs as a plain
+    process, as an unprivileged user's would without rtkit.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     run = folder / "run"
     run.mkdir(exist_ok=True)
@@ -77,12 +83,14 @@ def pulse_null_sink(folder: Path) -> Iterator[PulseServer]:
         f"set-default-sink {SINK}\n"
         f"load-module module-native-protocol-unix auth-anonymous=1 socket={run}/native\n")
     log = folder / "pulse.log"
+    started = time.time()
     env = dict(os.environ, PULSE_RUNTIME_PATH=str(run), PULSE_SERVER=f"unix:{run}/native",
                HOME=str(folder), PULSE_STATE_PATH=str(folder / "state"))
     proc = subprocess.Popen(
         ["pulseaudio", "-n", "-F", str(script), "--daemonize=no", "--exit-idle-time=-1",
-         f"--log-target=file:{log}", "--log-level=debug", "--log-time=1", "--realtime=no",
-         "--high-priority=no", "--disallow-exit"],
+         f"--log-target=file:{log}", "--log-level=debug", "--log-time=1",
+         f"--realtime={'yes' if high_priority else 'no'}",
+         f"--high-priority={'yes' if high_priority else 'no'}", "--disallow-exit"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         end = time.monotonic() + 10
@@ -93,13 +101,36 @@ def pulse_null_sink(folder: Path) -> Iterator[PulseServer]:
             time.sleep(0.1)
         if proc.poll() is not None or not ok:
             raise RuntimeError(f"pulseaudio did not start (see {log})")
-        yield PulseServer(folder, env, log, proc)
+        # A null sink left idle sleeps in 2 s cycles and lets a new stream wait that long
+        # before it takes any audio (a sound card's sink does not); a silent low-latency
+        # stream keeps it running as a sink in use would.
+        keep = subprocess.Popen(["pacat", "--playback", "--raw", "--latency-msec=10",
+                                 "--stream-name=keep-alive", "/dev/zero"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _settle(env)
+        try:
+            yield PulseServer(folder, env, log, proc, started)
+        finally:
+            keep.terminate()
+            keep.wait(5)
     finally:
         proc.terminate()
         try:
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _settle(env: dict[str, str], timeout: float = 5.0) -> None:
+    """Wait until the null sink has worked off the 2 s block it starts with."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        out = subprocess.run(["pactl", "list", "sinks"], env=env, capture_output=True,
+                             text=True).stdout
+        m = re.search(r"Latency: (\d+) usec", out)
+        if m and int(m.group(1)) < 50_000:
+            return
+        time.sleep(0.1)
 
 
 def read_wav(path: Path) -> np.ndarray:

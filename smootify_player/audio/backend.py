@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..music.timeline import Timeline
+from .choose import open_sink
 from .engine import Engine
-from .live import Sink, open_sink
+from .live import Sink
 
 __all__ = ["AudioBackend", "LocalAudio", "open_audio", "use_process"]
 

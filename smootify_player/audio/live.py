@@ -14,7 +14,7 @@ import numpy as np
 
 from .engine import Engine
 
-__all__ = ["Sink", "FluidDriverSink", "SilentClock", "open_sink", "AudioUnavailableError"]
+__all__ = ["Sink", "FluidDriverSink", "SilentClock", "AudioUnavailableError"]
 
 #: Audio buffered ahead of the speaker: enough for a busy desktop to be late now and then,
 #: short enough for pause, seek and volume to be heard well within 100 ms.
@@ -251,25 +251,3 @@ class SilentClock(_Base):
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(2.0)
-
-
-def open_sink(engine: Engine, mode: str | None = None, speed: float | None = None,
-              notice: Callable[[str], None] = print) -> Sink:
-    """The live sink for ``engine``: FluidSynth's audio driver, else the silent clock.
-
-    ``mode`` ("auto", "silent" or a FluidSynth driver name) and ``speed`` default to the
-    ``SMOOTIFY_AUDIO`` and ``SMOOTIFY_CLOCK_SPEED`` environment variables.
-    """
-    mode = (mode or os.environ.get("SMOOTIFY_AUDIO", "auto")).strip().lower()
-    speed = float(speed if speed is not None else os.environ.get("SMOOTIFY_CLOCK_SPEED", 1.0))
-    if mode != "silent":
-        try:
-            sink: Sink = FluidDriverSink(engine, None if mode == "auto" else mode)
-            sink.start()
-            return sink
-        except Exception as exc:  # noqa: BLE001 - any failure means the silent clock
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            notice(f"No audio output ({reason}): playing silently, the queue still advances")
-    clock = SilentClock(engine, speed)
-    clock.start()
-    return clock

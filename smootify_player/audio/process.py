@@ -36,8 +36,8 @@ __all__ = ["AudioProcess", "AudioProcessError"]
 log = logging.getLogger(__name__)
 
 # Shared slots the child writes and the owner reads.
-_HEAD, _ACK = range(2)
-_SLOTS = 2
+_HEAD, _ACK, _HEARD = range(3)
+_SLOTS = 3
 START_TIMEOUT_S = 30.0
 CALL_TIMEOUT_S = 30.0
 
@@ -68,7 +68,8 @@ class AudioProcess:
     soundfont : str or Path, optional
         SoundFont to load (None: the shipped one).
     mode : str, optional
-        ``"auto"``, ``"silent"`` or a FluidSynth driver (see :func:`audio.live.open_sink`).
+        ``"auto"``, ``"pulse"``, ``"silent"`` or a FluidSynth driver (see
+        :func:`audio.choose.open_sink`).
     speed : float, optional
         Speed of a silent clock.
 
@@ -221,7 +222,9 @@ class AudioProcess:
     @property
     def position(self) -> int:
         """Timeline sample being heard now."""
-        return max(0, self.render_head - (0 if self.paused else self.latency))
+        if self._seek_to is not None and self.shared[_ACK] < self._seek_to[0]:
+            return self._seek_to[1]
+        return int(self.shared[_HEARD])
 
     @property
     def alive(self) -> bool:
@@ -293,8 +296,8 @@ class AudioProcess:
 def _serve(conn: Connection, shared: np.ndarray, sample_rate: int, n_blocks: int,
            soundfont: str | None, mode: str | None, speed: float | None) -> None:
     """The audio process: build the Engine and its sink, then apply the owner's messages."""
+    from .choose import open_sink
     from .engine import Engine
-    from .live import open_sink
     from .synth import Synth, find_soundfont
 
     notes: list[str] = []
@@ -305,7 +308,11 @@ def _serve(conn: Connection, shared: np.ndarray, sample_rate: int, n_blocks: int
     except Exception as exc:  # noqa: BLE001 - reported to the owner in one line
         conn.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0]))
         return
-    sink.on_render = lambda: shared.__setitem__(_HEAD, engine.position)
+    def publish() -> None:
+        shared[_HEAD] = engine.position
+        shared[_HEARD] = sink.position
+
+    sink.on_render = publish
     conn.send(("ready", sink.name, int(sink.latency), float(getattr(sink, "speed", 1.0)),
                notes))
     events: dict[int, np.ndarray] = {}
@@ -354,7 +361,6 @@ def _serve(conn: Connection, shared: np.ndarray, sample_rate: int, n_blocks: int
             sink.set_paused(args[0])
         elif kind == "seek":
             sink.seek(args[0])
-            shared[_HEAD] = engine.position
         elif kind == "volume":
             engine.volume = args[0]
         elif kind == "soundfont":
@@ -367,6 +373,7 @@ def _serve(conn: Connection, shared: np.ndarray, sample_rate: int, n_blocks: int
         elif kind == "close":
             shared[_ACK] = seq
             break
+        publish()
         shared[_ACK] = seq
     sink.set_paused(True)
     sink.close()

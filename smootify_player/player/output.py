@@ -34,7 +34,8 @@ class AudioOutput:
     on_ready : callable
         Called on the owner's thread with the sink's name once audio runs.
     mode : str, optional
-        ``"auto"``, ``"silent"`` or a FluidSynth driver (see :func:`audio.live.open_sink`).
+        ``"auto"``, ``"pulse"``, ``"silent"`` or a FluidSynth driver (see
+        :func:`audio.choose.open_sink`).
     clock_speed : float, optional
         Speed of the silent clock.
     """

@@ -29,26 +29,32 @@ SR = 44100
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
+def _overlap(rec: np.ndarray, ref: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """``rec`` and ``ref`` where they overlap when ``ref`` starts at ``lag`` in ``rec``."""
+    a, b = (rec[lag:], ref) if lag >= 0 else (rec, ref[-lag:])
+    n = min(len(a), len(b))
+    return a[:n], b[:n]
+
+
 def _align(rec: np.ndarray, ref: np.ndarray) -> int:
-    """Offset of ``ref`` inside ``rec``: first sound, refined by cross-correlation."""
+    """Where ``ref`` starts in ``rec`` (negative: the recording began after the music did,
+    as a null sink's monitor only runs once something plays): first sound, then the best
+    cross-correlation around it."""
     def onset(x: np.ndarray) -> int:
         return int(np.flatnonzero(np.abs(x).max(axis=1) > 1e-3)[0])
 
     guess = onset(rec) - onset(ref)
-    a = rec[:, 0]
-    b = ref[: 2 * SR, 0]
     best, best_c = guess, -np.inf
-    for off in range(max(guess - 300, 0), guess + 301):
-        seg = a[off:off + len(b)]
-        if len(seg) < len(b):
-            break
-        c = float(np.dot(seg, b))
+    for lag in range(guess - SR // 20, guess + SR // 20):
+        a, b = _overlap(rec[: 3 * SR], ref[: 2 * SR], lag)
+        c = float(np.dot(a[:, 0], b[:, 0]))
         if c > best_c:
-            best, best_c = off, c
+            best, best_c = lag, c
     return best
 
 
 def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkeypatch):
+    mode = "pulse"  # what the player opens on a PulseAudio or PipeWire desktop
     a = Song.load(write_song(tmp_path / "a.mid", bars=4, tempo=160, tonic=0, seed=1))
     b = Song.load(write_song(tmp_path / "b.mid", bars=4, tempo=160, tonic=7, seed=2))
     tl = Timeline(SR)
@@ -62,9 +68,9 @@ def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkey
         for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH"):
             monkeypatch.setenv(key, server.env[key])
         mark = server.log_lines()
-        audio = AudioProcess(tl, sf, "pulseaudio")
+        audio = AudioProcess(tl, sf, mode)
         try:
-            assert audio.name == "pulseaudio"
+            assert audio.name == mode
             with server.recording(tmp_path / "live.wav") as wav:
                 audio.set_paused(False)
                 end = tl.length + SR
@@ -78,11 +84,14 @@ def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkey
             audio.close()
         underruns = server.underruns(mark)
     rec = read_wav(wav)
-    off = _align(rec, ref)
-    live = rec[off:off + len(ref)]
-    assert len(live) == len(ref), "the recording holds the whole timeline"
+    whole = len(ref)
+    live, ref = _overlap(rec, ref, _align(rec, ref))
+    assert len(live) >= whole - SR // 20, "the recording holds the whole timeline"
     corr = float(np.corrcoef(live.ravel(), ref.ravel())[0, 1])
     assert corr > 0.99, f"live and offline differ (correlation {corr:.4f})"
-    assert float(np.abs(live - ref).max()) < 1e-3, "the same samples, to the 16-bit step"
+    # The server may ease a new stream in over its first milliseconds; after those the two
+    # must hold the same samples, to the 16-bit step.
+    settled = SR // 100
+    assert float(np.abs(live[settled:] - ref[settled:]).max()) < 1e-3, "the same samples"
     assert dropouts_ms(live) == dropouts_ms(ref), "no gaps beyond the music's own"
     assert underruns <= 1, f"{underruns} underruns while playing 6 s on an idle machine"

@@ -1,5 +1,6 @@
-"""One contract for every live sink: the silent clock, FluidSynth's driver sink, and the
-audio process (the engine and its sink in a child process, driven over a socket).
+"""One contract for every live sink: the silent clock, FluidSynth's driver sink, the audio
+process (the engine and its sink in a child process, driven over a socket) and the
+PulseAudio stream (into a private server's null sink).
 
 The Player counts on any sink (``audio.live.Sink``) to: start; advance the position while
 unpaused and hold it while paused; move the position on seek; close quickly, twice if need
@@ -14,13 +15,12 @@ which is how the sink feeds it. Where no driver opens, the test says why and is 
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from devices import alsa_null
 from midi_factory import write_song
 
 from smootify_player.audio.engine import Engine
@@ -47,31 +47,15 @@ def _wait_for(cond: Callable[[], bool], timeout: float = WAIT_S) -> bool:
     return cond()
 
 
-def _alsa_null(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str | None:
-    """Point alsa-lib's default PCM at its null plugin; None when there is no alsa-lib."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        lib = ctypes.CDLL("libasound.so.2")
-        lib.snd_config_topdir.restype = ctypes.c_char_p
-        top = Path(lib.snd_config_topdir().decode())
-    except (OSError, AttributeError):
-        return None
-    if not (top / "alsa.conf").is_file():
-        return None
-    null = tmp_path / "null.conf"
-    null.write_text("pcm.!default { type null }\n")
-    monkeypatch.setenv("ALSA_CONFIG_PATH", f"{top / 'alsa.conf'}:{null}")
-    return "alsa"
-
-
-def _silent(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+def _silent(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Sink:
     return SilentClock(engine, speed=4.0)
 
 
-def _fluid_driver(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+def _fluid_driver(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Sink:
     tried = []
-    for driver in (_alsa_null(tmp_path, monkeypatch), None):  # None: the platform's own
+    for driver in (alsa_null(tmp_path, monkeypatch), None):  # None: the platform's own
         try:
             return FluidDriverSink(engine, driver)
         except AudioUnavailableError as exc:
@@ -84,21 +68,39 @@ def song(tmp_path_factory: pytest.TempPathFactory) -> Song:
     return Song.load(write_song(tmp_path_factory.mktemp("sink") / "a.mid", bars=4, tempo=120))
 
 
-def _process(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sink:
+def _process(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Sink:
     """The audio process (its own silent clock): what the Player gets with a device."""
     from smootify_player.audio.process import AudioProcess
 
     return AudioProcess(engine.timeline, engine.synth.soundfont, "silent", 4.0)
 
 
-@pytest.fixture(params=[_silent, _fluid_driver, _process],
-                ids=["silent-clock", "fluid-driver", "audio-process"])
+def _pulse_stream(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  request: pytest.FixtureRequest) -> Sink:
+    """Our PulseAudio stream, into a private server's null sink (where PulseAudio is)."""
+    from pulse_server import missing, pulse_null_sink
+
+    from smootify_player.audio.pulse import PulseSink
+
+    if missing():
+        pytest.skip(str(missing()))
+    server = pulse_null_sink(tmp_path / "pulse")
+    env = server.__enter__()
+    request.addfinalizer(lambda: server.__exit__(None, None, None))
+    for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH"):
+        monkeypatch.setenv(key, env.env[key])
+    return PulseSink(engine)
+
+
+@pytest.fixture(params=[_silent, _fluid_driver, _process, _pulse_stream],
+                ids=["silent-clock", "fluid-driver", "audio-process", "pulse-stream"])
 def sink(request, song: Song, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
          ) -> Iterator[Sink]:
     tl = Timeline(SR)
     tl.add_song(song)
     engine = Engine(tl, fallback_soundfont() or find_soundfont())
-    s = request.param(engine, tmp_path, monkeypatch)
+    s = request.param(engine, tmp_path, monkeypatch, request)
     yield s
     s.close()
     engine.close()

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
-from pathlib import Path
 
 import pytest
+from devices import alsa_null
 from midi_factory import write_song
+from test_player import Harness
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from audio.test_sinks_contract import _alsa_null  # noqa: E402
-from test_player import Harness  # noqa: E402
-
-from smootify_player.audio.process import AudioProcess  # noqa: E402
-from smootify_player.audio.synth import fallback_soundfont  # noqa: E402
-from smootify_player.player import Player, PlayerSettings  # noqa: E402
+from smootify_player.audio.process import AudioProcess
+from smootify_player.audio.synth import fallback_soundfont
+from smootify_player.player import Player, PlayerSettings
 
 
 def test_the_player_plays_through_the_audio_process_and_restarts_it(tmp_path, monkeypatch):
-    if _alsa_null(tmp_path, monkeypatch) is None:
+    if alsa_null(tmp_path, monkeypatch) is None:
         pytest.skip("no alsa-lib here to stand in for a device")
     monkeypatch.delenv("SMOOTIFY_AUDIO_PROCESS", raising=False)
     songs = [write_song(tmp_path / f"s{i}.mid", bars=4, tempo=240, tonic=5 * i, seed=i)
