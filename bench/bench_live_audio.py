@@ -70,10 +70,13 @@ def play(args: argparse.Namespace) -> int:
     import queue
     from concurrent.futures import ThreadPoolExecutor
 
+    from smootify_player.constants import URGENT_PRIORITY
     from smootify_player.data import data_path
     from smootify_player.player import Player, PlayerSettings
 
-    pool = ThreadPoolExecutor(2, initializer=_lower_priority)
+    # As the app's worker: urgent jobs on a thread at normal priority, the rest at nice 10.
+    urgent = ThreadPoolExecutor(1)
+    bulk = ThreadPoolExecutor(1, initializer=_lower_priority)
     done: queue.Queue = queue.Queue()
 
     def run_background(fn, on_done, priority: int = 0) -> None:
@@ -83,7 +86,7 @@ def play(args: argparse.Namespace) -> int:
             except BaseException as exc:  # noqa: BLE001 - handed back, as the app's worker
                 r, e = None, exc
             done.put((on_done, r, e))
-        pool.submit(job)
+        (urgent if priority >= URGENT_PRIORITY else bulk).submit(job)
 
     def pump(seconds: float, until=lambda: False) -> None:
         end = time.monotonic() + seconds
@@ -95,7 +98,7 @@ def play(args: argparse.Namespace) -> int:
             time.sleep(1 / 30)  # the app polls at 30 Hz
 
     demo = sorted(data_path("resources", "demo").glob("*.mid"))
-    p = Player(run_background, PlayerSettings(repeat=True), notice=lambda m: None, audio="auto")
+    p = Player(run_background, PlayerSettings(repeat=True), notice=lambda m: None)
     t_launch = time.time()
     p.start_audio()
     p.add_checked(demo, play=True)
@@ -153,7 +156,8 @@ def play(args: argparse.Namespace) -> int:
     pump(1.0)
     out["controls"] = controls
     p.close()
-    pool.shutdown(wait=False, cancel_futures=True)
+    for pool in (urgent, bulk):
+        pool.shutdown(wait=False, cancel_futures=True)
     print(json.dumps(out))
     return 0
 

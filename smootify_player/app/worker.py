@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from ..constants import URGENT_PRIORITY
+
 __all__ = ["Worker", "Done"]
 
 log = logging.getLogger(__name__)
@@ -27,13 +29,15 @@ class _Carrier(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, token: int, fn: Callable[[], Any], carrier: _Carrier) -> None:
+    def __init__(self, token: int, fn: Callable[[], Any], carrier: _Carrier,
+                 lower: bool = True) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._token, self._fn, self._carrier = token, fn, carrier
+        self._token, self._fn, self._carrier, self._lower = token, fn, carrier, lower
 
     def run(self) -> None:
-        _lower_priority()
+        if self._lower:
+            _lower_priority()
         try:
             result, error = self._fn(), None
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
@@ -59,6 +63,10 @@ class Worker(QObject):
 
     ``submit`` matches the Qt-free Player's ``run_background`` hook. Higher ``priority`` runs
     first (the next transition's plan outranks analysing songs further down the queue).
+    Jobs from :data:`~smootify_player.constants.URGENT_PRIORITY` up (opening the audio, the
+    song about to play, the next join) run on a thread of their own at normal CPU priority;
+    the rest run at nice 10, so a busy machine starves them, not what the listener awaits
+    (and a process the audio job starts keeps its normal priority).
     """
 
     busy_changed = Signal(int)
@@ -67,6 +75,8 @@ class Worker(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
+        self._urgent = QThreadPool(self)
+        self._urgent.setMaxThreadCount(1)
         self._carrier = _Carrier(self)
         self._carrier.finished.connect(self._finished)
         self._pending: dict[int, Done] = {}
@@ -76,7 +86,10 @@ class Worker(QObject):
         """Run ``fn()`` on the pool; ``on_done`` receives its result or exception."""
         token = next(self._ids)
         self._pending[token] = on_done
-        self._pool.start(_Task(token, fn, self._carrier), priority)
+        if priority >= URGENT_PRIORITY:
+            self._urgent.start(_Task(token, fn, self._carrier, lower=False), priority)
+        else:
+            self._pool.start(_Task(token, fn, self._carrier), priority)
         self.busy_changed.emit(len(self._pending))
 
     @Slot(int, object, object)
@@ -96,6 +109,8 @@ class Worker(QObject):
 
     def shutdown(self, wait_ms: int = 3000) -> None:
         """Drop queued jobs and wait for the running one to finish."""
-        self._pool.clear()
-        self._pool.waitForDone(wait_ms)
+        for pool in (self._pool, self._urgent):
+            pool.clear()
+        for pool in (self._pool, self._urgent):
+            pool.waitForDone(wait_ms)
         self._pending.clear()

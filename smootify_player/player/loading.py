@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..constants import URGENT_PRIORITY
 from ..errors import one_line
 from ..music.song import Song
 from ..notices import NoticeLevel
@@ -117,7 +118,9 @@ class SongLoader:
             batch.files, batch.labels = list(found.paths), dict(found.labels)
             batch.load_next()
 
-        self.run_background(lambda: expand(paths, notes.append), expanded, 6)
+        # A batch that starts playing is what the listener waits for until its first song is in.
+        self.run_background(lambda: expand(paths, notes.append), expanded,
+                            URGENT_PRIORITY if first is not None else 6)
 
     def _batch_done(self) -> None:
         self.batches -= 1
@@ -175,6 +178,10 @@ class _Batch:
             self.finish()
             return
         chunk = self.files[self.next:self.next + CHUNK_FILES]
+        if self.first is not None and not self.added:  # the song to play: it alone, at once
+            self.loader.run_background(lambda: _load_chunk(chunk, 0.0), self._loaded,
+                                       URGENT_PRIORITY)
+            return
         self.loader.run_background(lambda: _load_chunk(chunk), self._loaded, 5)
 
     def _loaded(self, results: list[Song | str] | None, error: BaseException | None) -> None:

@@ -48,7 +48,8 @@ __all__ = ["RunBackground", "PlannedJoin", "Slot", "build_join", "TransitionSche
 log = logging.getLogger(__name__)
 
 #: Run ``fn`` off the owner's thread and call ``on_done(result, error)`` back on it;
-#: ``priority`` orders queued jobs (higher first).
+#: ``priority`` orders queued jobs (higher first); from ``constants.URGENT_PRIORITY`` up a
+#: job is one the listener waits for and must not run at a lowered CPU priority.
 RunBackground = Callable[..., None]
 #: ``composer(name, notice)``: the composer called ``name``, built once (thread-safe).
 ComposerHook = Callable[[str, Callable[[str], None]], BridgeComposer]
