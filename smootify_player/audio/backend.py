@@ -21,8 +21,9 @@ class AudioBackend(Protocol):
     name: str
     latency: int
     speed: float
-    error: str | None
 
+    @property
+    def error(self) -> str | None: ...
     @property
     def render_head(self) -> int: ...
     @property
@@ -84,7 +85,7 @@ class LocalAudio:
     def take_error(self) -> str | None:
         err = getattr(self.sink, "error", None)
         if err:
-            self.sink.error = None  # type: ignore[misc]
+            self.sink.error = None
         return err or None
 
     def close(self) -> None:

@@ -33,6 +33,8 @@ class Sink(Protocol):
 
     name: str
     latency: int  # frames between the engine's position and what is heard
+    error: str | None  # set by the sink's thread when something went wrong
+    on_render: Callable[[], None] | None  # called after each block rendered
 
     def start(self) -> None: ...
     def set_paused(self, paused: bool) -> None: ...

@@ -189,9 +189,9 @@ class AudioProcess:
             elif kind == "reply":
                 _, seq, value = msg
                 self._replies[seq] = value
-                event = self._waiting.pop(seq, None)
-                if event is not None:
-                    event.set()
+                waiter = self._waiting.pop(seq) if seq in self._waiting else None
+                if waiter is not None:
+                    waiter.set()
 
     def _mirror(self, timeline: Timeline) -> None:
         """Send the timeline's segments (new event arrays only); runs under its lock."""

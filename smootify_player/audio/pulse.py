@@ -152,7 +152,7 @@ class PulseSink(_Base):
             self.cond.notify_all()
 
     @property
-    def latency(self) -> int:  # type: ignore[override]
+    def latency(self) -> int:
         """Frames rendered but not yet heard: in the server, or held for the resume."""
         return self._queued + sum(len(r) for r in self._replay)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from midi_factory import write_song
 
+from smootify_player.constants import URGENT_PRIORITY
 from smootify_player.notices import NoticeLevel
 from smootify_player.player import loading
 from smootify_player.player.loading import SongLoader
@@ -19,9 +20,11 @@ class Held:
 
     def __init__(self) -> None:
         self.jobs: list[tuple[Callable, Callable]] = []
+        self.priorities: list[int] = []
 
     def __call__(self, fn: Callable, on_done: Callable, priority: int = 0) -> None:
         self.jobs.append((fn, on_done))
+        self.priorities.append(priority)
 
     def run(self, i: int = 0) -> None:
         fn, on_done = self.jobs.pop(i)
@@ -47,7 +50,7 @@ def queue_into(q: PlayQueue, calls: list | None = None):
 
 def test_a_batch_queues_in_order_a_chunk_at_a_time_and_leaves_broken_ones_out(
         tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(loading, "CHUNK_FILES", 2)
+    monkeypatch.setattr(loading, "CHUNK_FILES", 1)
     a, b = (write_song(tmp_path / f"{n}.mid", bars=2) for n in "ab")
     broken = tmp_path / "broken.mid"
     broken.write_bytes(b"MThd\x00\x00\x00\x06junk")
@@ -59,9 +62,12 @@ def test_a_batch_queues_in_order_a_chunk_at_a_time_and_leaves_broken_ones_out(
     assert loader.batches == 1
     runner.run()  # expand
     assert len(runner.jobs) == 1  # one chunk at a time: other jobs get in between
-    runner.run()  # a and broken
+    runner.run()  # a, alone: the song to play is what the listener waits for
     assert [e.path.stem for e in q] == ["x", "a", "y"] and firsts[0].path.stem == "a"
-    assert said[-1][1] is NoticeLevel.ERROR and "broken.mid" in said[-1][0]
+    assert runner.priorities[:2] == [URGENT_PRIORITY] * 2, "expand and a: urgent"
+    runner.run()  # broken
+    assert runner.priorities[2] < URGENT_PRIORITY, "the rest: background work"
+    assert any(lvl is NoticeLevel.ERROR and "broken.mid" in t for t, lvl in said)
     q.move([1], 0)  # the user moves a: b still follows it
     assert len(runner.jobs) == 1 and not done
     runner.run()  # b
