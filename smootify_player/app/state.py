@@ -18,7 +18,7 @@ from PySide6.QtCore import QSaveFile, QStandardPaths
 
 from ..music.mixpoint import METHODS
 from ..notices import Notice, NoticeLevel
-from ..player.settings import TRANSITIONS
+from ..player.settings import END_OF_QUEUE, TRANSITIONS
 
 __all__ = ["StateStore", "SavedState", "default_state_dir", "clean_settings", "valid_path",
            "MAX_STATE_BYTES"]
@@ -106,7 +106,8 @@ def clean_settings(raw: object) -> tuple[dict[str, Any], list[str]]:
         else:
             notes.append(f"soundfont {_show(sf)} is not a file name, the shipped one is used")
     for key, known, what in (("transition", TRANSITIONS, "transition"),
-                             ("method", METHODS, "mix-point method")):
+                             ("method", METHODS, "mix-point method"),
+                             ("end_of_queue", END_OF_QUEUE, "end-of-queue choice")):
         if key in raw:
             v = raw[key]
             if isinstance(v, str) and v in known:

@@ -9,7 +9,8 @@
 - ``library.py``: :class:`Library`, the facade
 - ``catalog.py``: :class:`Catalog`, the songs as numpy columns
 - ``cost.py``: the transition cost between songs from their features
-- ``radio.py``: :class:`Radio`, the next song for the one playing
+- ``radio.py``: :class:`Radio`, the next song for the one playing; :class:`LibraryRadio`,
+  the Player's radio source
 - ``order.py``: :func:`smooth_order`, the smoothest-flow order of a playlist
 - ``commands.py``: ``smootify radio`` and ``smootify order``
 """
@@ -29,12 +30,13 @@ _LAZY = {
     "default_db_path": "paths",
     "SongRecord": "query",
     "Pick": "radio",
+    "LibraryRadio": "radio",
     "Radio": "radio",
     "ScanReport": "scan",
 }
 
-__all__ = ["Catalog", "Library", "OrderResult", "Pick", "Radio", "ScanReport", "SongRecord",
-           "default_cache_dir", "default_db_path", "smooth_order"]
+__all__ = ["Catalog", "Library", "LibraryRadio", "OrderResult", "Pick", "Radio", "ScanReport",
+           "SongRecord", "default_cache_dir", "default_db_path", "smooth_order"]
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from .order import OrderResult, smooth_order
     from .paths import default_cache_dir, default_db_path
     from .query import SongRecord
-    from .radio import Pick, Radio
+    from .radio import LibraryRadio, Pick, Radio
     from .scan import ScanReport
 
 

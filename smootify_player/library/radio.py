@@ -6,6 +6,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -14,7 +15,8 @@ from .catalog import Catalog
 from .cost import join_costs, reason
 from .sketch import Sketch, decode_sketch
 
-__all__ = ["NO_REPEAT", "SHORTLIST", "CHOOSE_FROM", "MIX_WEIGHT", "Pick", "Radio"]
+__all__ = ["NO_REPEAT", "SHORTLIST", "CHOOSE_FROM", "MIX_WEIGHT", "Pick", "Radio",
+           "LibraryRadio"]
 
 #: A song is not picked again within this many picks (fewer when the library is small).
 NO_REPEAT = 50
@@ -274,3 +276,77 @@ class Radio:
             ex[i] = e - sa.pad + sa.tail_start
             en[i] = j
         return score, ex, en
+
+
+class LibraryRadio:
+    """The radio the Player asks for the song after the one ending its queue.
+
+    Holds a :class:`Radio` over the library's catalog, rebuilt (keeping the history) when
+    a song it is asked about is not in it: a queued file outside the library's folders is
+    indexed first (in this process).
+
+    Parameters
+    ----------
+    library : Library
+        The library to pick from.
+    seed : int, optional
+        Seed of the draw.
+    no_repeat : int
+        Picks before a song may come again.
+    """
+
+    def __init__(self, library: Any, seed: int | None = None,
+                 no_repeat: int = NO_REPEAT):
+        self.library = library
+        self.seed = seed
+        self.no_repeat = no_repeat
+        self.radio: Radio | None = None
+
+    def _build(self) -> Radio:
+        history: list[str] = []
+        if self.radio is not None:
+            old = self.radio.catalog.digests
+            history = [old[i] for i in self.radio.history]
+        radio = Radio(self.library.catalog(), self.library.sketches, seed=self.seed,
+                      no_repeat=self.no_repeat)
+        if self.radio is not None:  # the draw goes on from where it was
+            radio._rng = self.radio._rng
+        known = set(radio.catalog.digests)
+        radio.played([d for d in history if d in known])
+        self.radio = radio
+        return radio
+
+    def _row(self, path: str) -> tuple[Radio, int] | None:
+        digest = self.library.digest_of(path)
+        if digest is None:
+            self.library.add_files([path], workers=0)
+            digest = self.library.digest_of(path)
+            if digest is None:
+                return None
+        radio = self.radio if self.radio is not None else self._build()
+        if digest not in radio.catalog.digests:
+            radio = self._build()
+        if digest not in radio.catalog.digests:
+            return None
+        return radio, radio.catalog.index_of(digest)
+
+    def next_after(self, path: str, recent: Iterable[str] = ()) -> Pick | None:
+        """The song to play after the file ``path``; None when the library has nothing.
+
+        ``recent`` are files played before it (the queue), counted as recently played when
+        the radio takes over from the queue.
+        """
+        found = self._row(str(path))
+        if found is None:
+            return None
+        radio, row = found
+        if radio.current != row:
+            digests = radio.catalog.digests
+            for p in recent:
+                d = self.library.digest_of(p)
+                if d is not None and d in digests:
+                    radio.played([d])
+            radio.start(row)
+        if len(radio.catalog) < 2:
+            return None
+        return radio.next()

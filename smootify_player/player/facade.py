@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,7 +21,23 @@ from .settings import PlayerSettings
 from .states import EntryStatus, PlayerEvent, PlayState
 from .view import NowPlaying, RollNote, now_playing, roll
 
-__all__ = ["Player"]
+__all__ = ["Player", "RadioSource", "RadioPick"]
+
+
+class RadioPick(Protocol):
+    """What a radio source answers: the file to play next and why it was picked."""
+
+    path: str
+    reason: str
+
+
+class RadioSource(Protocol):
+    """Picks the song after one that ends the queue (``library.LibraryRadio``).
+
+    Called from a background job, one call at a time.
+    """
+
+    def next_after(self, path: str, recent: Iterable[str] = ()) -> RadioPick | None: ...
 
 
 class Player:
@@ -54,12 +70,18 @@ class Player:
     sample_rate : int
     model_process : bool
         Run the bridge model in a child process (off: numpy composes in a few ms).
+    radio : RadioSource, optional
+        Picks songs when the queue runs out (``settings.end_of_queue == "radio"``) and for
+        :meth:`start_radio`; without it the queue's end repeats or stops.
     """
 
     def __init__(self, run_background: RunBackground, settings: PlayerSettings | None = None,
                  notice: Callable[[str], None] = print, audio: str | None = None,
                  clock_speed: float | None = None, sample_rate: int = 44100,
-                 model_process: bool = False) -> None:
+                 model_process: bool = False, radio: RadioSource | None = None) -> None:
+        self.radio = radio
+        self._radio_seed: int | None = None  # uid of the song "Start radio" was asked from
+        self._radio_asked: int | None = None  # uid whose radio pick is being made or failed
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
@@ -267,6 +289,8 @@ class Player:
         if entry.status == EntryStatus.FAILED:
             self._say(f"{entry.title}: cannot be played ({entry.error})", NoticeLevel.ERROR)
             return
+        if not entry.radio and entry.uid != self._radio_seed:
+            self._radio_seed = None  # a song outside the radio: "Start radio" is over
         if self.state in (PlayState.PLAYING, PlayState.PAUSED) and self.timeline.segments:
             if self.state == PlayState.PAUSED:
                 self.output.set_paused(False)
@@ -347,7 +371,64 @@ class Player:
 
     def _next_after(self, uid: int | None, skip_self: bool = False) -> QueueEntry | None:
         """The entry that plays after entry ``uid`` (wrapping when repeat is on)."""
-        return self.play_queue.next_after(uid, self.settings.repeat, skip_self)
+        return self.play_queue.next_after(uid, self.settings.wraps, skip_self)
+
+    # ------------------------------------------------------------------ radio
+    def start_radio(self, entry: QueueEntry) -> None:
+        """"Start radio" from ``entry``: it plays (through a bridge if something plays),
+        then songs the radio picks, each queued right after the one before."""
+        if self.radio is None:
+            self._say("Radio needs a music library", NoticeLevel.WARNING)
+            return
+        self._radio_seed = entry.uid
+        self._radio_asked = None
+        if entry is not self.current or self.state not in (PlayState.PLAYING,
+                                                           PlayState.PAUSED):
+            self.play_entry(entry)
+        self._radio_fill()
+
+    @property
+    def radio_on(self) -> bool:
+        """The radio picks what follows: on demand, or the queue's end in radio mode."""
+        return self.radio is not None and (self._radio_seed is not None or self.settings.radio)
+
+    def _radio_fill(self) -> None:
+        """Queue the radio's pick after the song ending the timeline when it is needed:
+        "Start radio" is on and the next row is not a pick yet, or the queue runs out."""
+        if self.radio is None or not self.scheduler.slots:
+            return
+        last = self.scheduler.last_song_uid()
+        entry = self.play_queue.get(last)
+        if entry is None or last == self._radio_asked:
+            return
+        nxt = self.play_queue.next_after(last, False)
+        if self._radio_seed is not None and (entry.radio or entry.uid == self._radio_seed):
+            if nxt is not None and nxt.radio:
+                return
+        elif not self.settings.radio or nxt is not None:
+            return
+        self._radio_asked = last
+        source, path = self.radio, str(entry.path)
+        row = self.play_queue.row_of(entry)
+        recent = [str(e.path) for e in self.queue[:row][-50:]] if row is not None else []
+
+        def job() -> RadioPick | None:
+            return source.next_after(path, recent)
+
+        def done(pick: RadioPick | None, error: BaseException | None) -> None:
+            if error is not None or pick is None:
+                self._say(f"Radio: no song to follow {entry.title}"
+                          + (f" ({error})" if error is not None else ""), NoticeLevel.WARNING)
+                return
+            if self.scheduler.last_song_uid() != last:
+                self._radio_asked = None  # the timeline moved on meanwhile: ask again
+                return
+            at = self.play_queue.row_of(entry)
+            added = self.play_queue.add([pick.path], None if at is None else at + 1)
+            added[0].radio, added[0].reason = True, pick.reason
+            self._queue_changed()
+
+        self.run_background(job, done, 5)
 
     def _revalidate(self) -> None:
         """Drop transitions that no longer match the queue, then ask for the right one."""
@@ -373,6 +454,7 @@ class Player:
             self._revalidate()
         if self.state != PlayState.PLAYING:
             return
+        self._radio_fill()
         sch.trim_past(idx)
         if self.position >= self.timeline.segments[-1].end:
             # The queue ran out (repeat off, or nothing playable): stop at the end.
@@ -389,8 +471,10 @@ class Player:
         self.settings = settings
         if settings.soundfont != old.soundfont:
             self.output.reload_soundfont(settings.soundfont or None)
-        if (settings.transition, settings.method, settings.full_songs, settings.repeat) != \
-                (old.transition, old.method, old.full_songs, old.repeat):
+        if (settings.transition, settings.method, settings.full_songs, settings.repeat,
+                settings.end_of_queue) != (old.transition, old.method, old.full_songs,
+                                           old.repeat, old.end_of_queue):
+            self._radio_asked = None
             # Undo the planned join that has not started so it is made with the new settings.
             self.scheduler.settings_changed()
             self._revalidate()

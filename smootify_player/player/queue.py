@@ -31,6 +31,8 @@ class QueueEntry:
     status: EntryStatus = EntryStatus.WAITING
     error: str = ""
     label: Label | None = None  # (title, credit) its playlist gave it
+    radio: bool = False  # queued by the radio
+    reason: str = ""  # why the radio picked it: "Eb major → Bb major, 120 → 118 BPM"
     uid: int = field(default_factory=lambda: next(_uids))
 
     @property

@@ -274,7 +274,7 @@ class TransitionScheduler:
         """Undo applied joins whose target is no longer what comes next (if not yet started)."""
         segs = self.timeline.segments
         head = self.render_head() + self.safety()
-        repeat = self.settings().repeat
+        repeat = self.settings().wraps
         for i, j in self.joins():
             if self.slots[j].forced or segs[i + 1].start <= head:
                 continue
@@ -300,7 +300,7 @@ class TransitionScheduler:
         if src is None or src.song is None:
             return None
         target = (self.queue.get(self.mix_now[0]) if self.mix_now is not None
-                  else self.queue.next_after(src.uid, self.settings().repeat))
+                  else self.queue.next_after(src.uid, self.settings().wraps))
         return src, self.timeline.segments[-1], target
 
     def request(self) -> None:
@@ -440,7 +440,7 @@ class TransitionScheduler:
         repeat is on and nothing else is ready)."""
         uid: int | None = src.uid
         for _ in range(len(self.queue.entries)):
-            e = self.queue.next_after(uid, self.settings().repeat)
+            e = self.queue.next_after(uid, self.settings().wraps)
             if e is None:
                 return None
             if e.song is not None:

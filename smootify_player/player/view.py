@@ -42,6 +42,7 @@ class NowPlaying:
     marks: list[tuple[float, float]] = field(default_factory=list)
     entry: QueueEntry | None = None
     state: PlayState = PlayState.STOPPED
+    reason: str = ""  # a radio pick's: "Eb major → Bb major, 120 → 118 BPM"
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,13 @@ def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state
         out.subtitle = "Crossfade" if seg.kind == "crossfade" else \
             f"Bridge · {JOIN_NAMES.get(composer, (composer, ''))[0]}"
         out.entry = b
+        out.reason = b.reason if b is not None else ""
     else:
         e = queue.get(slot.uid)
         out.entry = e
         out.title = e.title if e else seg.label
         out.subtitle = e.credit if e else ""
+        out.reason = e.reason if e else ""
         mixing = sch.mixing_into(idx)
         if mixing is not None:
             out.subtitle = f"Mixing into {mixing.title} at the next bar…"
