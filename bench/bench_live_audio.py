@@ -14,6 +14,9 @@ would be, playing the demo playlist (repeated):
 - ``stress``: ``stress-ng --cpu 2`` keeps both cores busy;
 - ``both``: the two at once.
 
+First, ``--launch`` times starting the desktop app (offscreen, ``--demo --play``) to its first
+sound in the sink's monitor, idle and beside one CPU hog.
+
 Backends: ``process`` (the player's default: the synth in a process of its own, writing
 100 ms ahead into a PulseAudio stream that pause, seek and skip flush) and ``old`` (the path
 before: FluidSynth's PulseAudio driver calling into the player's own interpreter for every
@@ -290,6 +293,40 @@ def run_one(server, backend: str, condition: str, seconds: float, songs: Path,
             "queue": out["queue"]}
 
 
+def launch_times(server, runs: int, hogs: int, backend: str = "process") -> list[float]:
+    """Seconds from starting the desktop app (offscreen, ``--demo --play``) to its first
+    sound in the sink's monitor, ``runs`` times, with ``hogs`` CPU hogs beside it."""
+    out = []
+    for _ in range(runs):
+        stress = None
+        if hogs:
+            stress = subprocess.Popen(["stress-ng", "--cpu", str(hogs), "--quiet"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+        mon = Monitor(server.env)
+        time.sleep(0.3)
+        env = dict(server.env, QT_QPA_PLATFORM="offscreen", **BACKENDS[backend])
+        with tempfile.TemporaryDirectory() as state:
+            t0 = time.time()
+            app = subprocess.Popen(
+                [sys.executable, "-m", "smootify_player", "--demo", "--play", "--new-instance",
+                 "--state-dir", state, "--quit-after", "12"],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            first = None
+            while first is None and time.time() - t0 < 30 and app.poll() is None:
+                time.sleep(0.02)
+                first = next((t for t, p in zip(list(mon.times), list(mon.peaks))
+                              if t > t0 and p > 0), None)
+            app.terminate()
+            app.wait(10)
+        mon.stop()
+        if stress is not None:
+            stress.terminate()
+            stress.wait(5)
+        out.append(first - t0 if first is not None else float("nan"))
+    return out
+
+
 def _log_time(line: str) -> float | None:
     """Seconds since the server started, from a ``--log-time`` line: ``(  12.345|  0.001)``."""
     try:
@@ -306,6 +343,9 @@ def main() -> int:
     ap.add_argument("--conditions", default="idle,adding,stress,both")
     ap.add_argument("--backends", default="process,old")
     ap.add_argument("--controls", type=int, default=3, help="rounds of pause/resume/seek/next")
+    ap.add_argument("--launch", type=int, default=5,
+                    help="app launches timed to the first sound, idle and beside a CPU hog "
+                         "(0: none)")
     ap.add_argument("--server", default="plain", choices=("plain", "desktop"),
                     help="the PulseAudio server at normal priority (plain, the default) or "
                          "raising its own, as on a desktop with rtkit (desktop)")
@@ -324,6 +364,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         songs = _songs(Path(tmp) / "songs", 200)
         with pulse_null_sink(Path(tmp) / "pulse", args.server == "desktop") as server:
+            for hogs in (0, 1) if args.launch else ():
+                for backend in args.backends.split(","):
+                    times = launch_times(server, args.launch, hogs, backend)
+                    print(f"{backend:8s} launch to first sound ({'one CPU hog' if hogs else 'idle'}"
+                          f", {args.launch} runs): median {np.nanmedian(times):.2f} s, "
+                          f"all {', '.join(f'{t:.2f}' for t in times)}", flush=True)
             for backend in args.backends.split(","):
                 for cond in args.conditions.split(","):
                     secs = args.idle_seconds if cond == "idle" and args.idle_seconds else \

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..music.timeline import Timeline
 from .choose import open_sink
 from .engine import Engine
 from .live import Sink
 
-__all__ = ["AudioBackend", "LocalAudio", "open_audio", "use_process"]
+__all__ = ["AudioBackend", "LocalAudio", "discard_prestarted", "open_audio", "prestart",
+           "use_process"]
 
 
 class AudioBackend(Protocol):
@@ -94,6 +95,49 @@ class LocalAudio:
         self.engine.close()
 
 
+_prestarted: Any = None  # an AudioProcess started by prestart(), not yet taken
+
+
+def prestart(mode: str | None = None, sample_rate: int = 44100, n_blocks: int = 8) -> None:
+    """Start the audio process now, on the shipped soundfont, for :func:`open_audio` to take.
+
+    The app calls this first thing, so the synth loads while the interface is built: it
+    takes the longest of all before the first note. Starting it from the main thread also
+    gives it the app's normal CPU priority.
+    """
+    global _prestarted
+    if _prestarted is not None or not use_process(mode):
+        return
+    from .process import AudioProcess, AudioProcessError
+
+    try:
+        _prestarted = AudioProcess(sample_rate, n_blocks, None, mode)
+    except AudioProcessError:
+        _prestarted = None  # open_audio will say why when it tries itself
+
+
+def discard_prestarted() -> None:
+    """Stop a prestarted audio process nobody took (the app handed over and quits)."""
+    global _prestarted
+    if _prestarted is not None:
+        _prestarted.close()
+        _prestarted = None
+
+
+def _take_prestarted(timeline: Timeline, mode: str | None, speed: float | None) -> Any:
+    """The prestarted process, ready and attached, when it fits ``timeline``; else None."""
+    global _prestarted
+    proc, _prestarted = _prestarted, None
+    if proc is None:
+        return None
+    if proc.config != (timeline.sample_rate, timeline.n_blocks, None, mode, speed):
+        proc.close()
+        return None
+    proc.wait_ready()
+    proc.attach(timeline)
+    return proc
+
+
 def use_process(mode: str | None = None) -> bool:
     """Whether live audio runs in its own process: yes for a device, unless
     ``SMOOTIFY_AUDIO_PROCESS=0``; the silent clock (no device, tests) stays here."""
@@ -114,7 +158,12 @@ def open_audio(timeline: Timeline, soundfont: str | Path | None = None, mode: st
         from .process import AudioProcess, AudioProcessError
 
         try:
-            proc = AudioProcess(timeline, soundfont, mode, speed)
+            proc = _take_prestarted(timeline, mode, speed)
+            if proc is None:
+                proc = AudioProcess.open(timeline, soundfont, mode, speed)
+            elif soundfont:  # it started on the shipped soundfont: swap in the chosen one
+                name, notes = proc.load_soundfont(str(soundfont))
+                proc.notes.extend(notes)
         except AudioProcessError as exc:
             notice(f"Audio process did not start ({exc}); playing from the player's process")
         else:

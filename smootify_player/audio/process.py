@@ -61,10 +61,14 @@ class _Piece:
 class AudioProcess:
     """The owner's handle on the audio child: the same surface as an Engine with its sink.
 
+    Creating one starts the child and returns at once (it loads the synth meanwhile);
+    :meth:`wait_ready` waits for it and :meth:`attach` gives it the timeline to mirror.
+    :meth:`open` does all three.
+
     Parameters
     ----------
-    timeline : Timeline
-        The owner's timeline; every change to it is mirrored to the child.
+    sample_rate, n_blocks : int
+        Those of the timeline it will play.
     soundfont : str or Path, optional
         SoundFont to load (None: the shipped one).
     mode : str, optional
@@ -76,14 +80,17 @@ class AudioProcess:
     Raises
     ------
     AudioProcessError
-        When the child could not start or load the synth.
+        When the child could not be started.
     """
 
-    def __init__(self, timeline: Timeline, soundfont: str | Path | None = None,
-                 mode: str | None = None, speed: float | None = None) -> None:
+    def __init__(self, sample_rate: int = 44100, n_blocks: int = 8,
+                 soundfont: str | Path | None = None, mode: str | None = None,
+                 speed: float | None = None) -> None:
         if not hasattr(socket, "AF_UNIX"):
             raise AudioProcessError("no Unix sockets here")
-        self.timeline = timeline
+        self.timeline: Timeline | None = None
+        self.config = (int(sample_rate), int(n_blocks), str(soundfont) if soundfont else None,
+                       mode, speed)
         self._dir = tempfile.TemporaryDirectory(prefix="smootify-audio-")
         shm_path = Path(self._dir.name) / "position"
         shm_path.write_bytes(bytes(8 * _SLOTS))
@@ -108,7 +115,7 @@ class AudioProcess:
         self._version = -1
         self._closed = False
         config = {"fd": theirs.fileno(), "shared": str(shm_path),
-                  "sample_rate": timeline.sample_rate, "n_blocks": timeline.n_blocks,
+                  "sample_rate": int(sample_rate), "n_blocks": int(n_blocks),
                   "soundfont": str(soundfont) if soundfont else None, "mode": mode,
                   "speed": speed}
         try:
@@ -125,10 +132,32 @@ class AudioProcess:
         self._reader = threading.Thread(target=self._read, name="smootify-audio-reader",
                                         daemon=True)
         self._reader.start()
-        if not self._ready.wait(START_TIMEOUT_S) or self.name == "starting":
+
+    @classmethod
+    def open(cls, timeline: Timeline, soundfont: str | Path | None = None,
+             mode: str | None = None, speed: float | None = None) -> AudioProcess:
+        """Start a child for ``timeline``, wait until it plays and attach the timeline."""
+        proc = cls(timeline.sample_rate, timeline.n_blocks, soundfont, mode, speed)
+        proc.wait_ready()
+        proc.attach(timeline)
+        return proc
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Wait until the child has its synth and sink (blocking; from a background job).
+
+        Raises
+        ------
+        AudioProcessError
+            When it could not start them (closed, then).
+        """
+        if not self._ready.wait(timeout) or self.name == "starting":
             why = self.error or "the audio process did not start in time"
             self.close()
             raise AudioProcessError(why)
+
+    def attach(self, timeline: Timeline) -> None:
+        """Mirror ``timeline`` (now and on every change) to the child."""
+        self.timeline = timeline
         timeline.watchers.append(self._mirror)
         with timeline.lock:
             self._mirror(timeline)

@@ -68,7 +68,7 @@ def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkey
         for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH"):
             monkeypatch.setenv(key, server.env[key])
         mark = server.log_lines()
-        audio = AudioProcess(tl, sf, mode)
+        audio = AudioProcess.open(tl, sf, mode)
         try:
             assert audio.name == mode
             with server.recording(tmp_path / "live.wav") as wav:

@@ -43,7 +43,7 @@ def songs(tmp_path_factory: pytest.TempPathFactory) -> list[Song]:
 def proc(songs: list[Song]) -> Iterator[tuple[Timeline, AudioProcess]]:
     tl = Timeline(SR)
     tl.add_song(songs[0])
-    p = AudioProcess(tl, fallback_soundfont() or find_soundfont(), "silent", 4.0)
+    p = AudioProcess.open(tl, fallback_soundfont() or find_soundfont(), "silent", 4.0)
     yield tl, p
     p.close()
 
@@ -114,7 +114,7 @@ def test_a_soundfont_that_cannot_load_stops_the_start_with_a_clear_error(tmp_pat
     bad = tmp_path / "bad.sf2"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00sfbk" + b"\x00" * 64)  # looks right, is not
     try:
-        p = AudioProcess(tl, bad, "silent", 1.0)
+        p = AudioProcess.open(tl, bad, "silent", 1.0)
     except AudioProcessError as exc:
         assert "\n" not in str(exc)
     else:  # FluidSynth refused it and the child fell back to another soundfont

@@ -73,7 +73,7 @@ def _process(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     """The audio process (its own silent clock): what the Player gets with a device."""
     from smootify_player.audio.process import AudioProcess
 
-    return AudioProcess(engine.timeline, engine.synth.soundfont, "silent", 4.0)
+    return AudioProcess.open(engine.timeline, engine.synth.soundfont, "silent", 4.0)
 
 
 def _pulse_stream(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
