@@ -40,6 +40,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--play", action="store_true", help="start playing at once")
     p.add_argument("--demo", action="store_true",
                    help="queue the built-in demo playlist instead of the saved queue")
+    p.add_argument("--lang", default=None, metavar="LANG",
+                   help="language of the window: en or ko (default: the system locale)")
     p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
                    help=argparse.SUPPRESS)  # smoke tests: close the window after SECONDS
     return p.parse_args(list(argv))
@@ -127,6 +129,8 @@ def _start_mpris(window: Any, player: Any, ticker: Any) -> Any:
 
 def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any) -> None:
     """Queue what the command line named, else the saved session, else the demo playlist."""
+    from PySide6.QtCore import QCoreApplication
+
     from ..player import Expanded, expand
     from .pages import QueuePage
 
@@ -149,8 +153,9 @@ def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any
         if demo.paths:
             player.add(demo.paths, labels=demo.labels)
             if not args.play:
-                window.post_notice("Welcome to Smootify: the demo playlist is loaded. Press "
-                                   "PLAY, or drop your own MIDI files here.")
+                window.post_notice(QCoreApplication.translate(
+                    "Main", "Welcome to Smootify: the demo playlist is loaded. Press PLAY, or "
+                    "drop your own MIDI files here."))
         if args.play:
             player.play()
 
@@ -170,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=os.environ.get("SMOOTIFY_LOG", "WARNING"),
                         format="smootify: %(message)s")
+    if not args.silent:  # the synth loads while Qt and the window come up
+        from ..audio.backend import prestart
+
+        prestart()
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
@@ -190,9 +199,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = server_name(StateStore(args.state_dir).folder)
         files = [str(Path(p).expanduser().resolve()) for p in args.paths]
         if send_to_running(name, files, 500):
+            from ..audio.backend import discard_prestarted
+
+            discard_prestarted()
             print("smootify: handed over to the running window", file=sys.stderr)
             return 0
     apply_theme(app)
+    from . import i18n
+
+    i18n.install(app, args.lang)
     built = build(args, t0)
     built.window.show()
     gc.freeze()  # the modules and widgets made so far live as long as the app

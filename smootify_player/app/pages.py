@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..player import NowPlaying, Player, QueueEntry
+from .i18n import core_text, translate
 from .icons import icon, svg_pixmap
 from .queue_model import QueueModel
 from .theme import SUBTLE
@@ -88,14 +89,14 @@ class Sidebar(QWidget):
         lay.addSpacing(18)
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
-        self.nav_home = _nav_button("home", "Home")
-        self.nav_queue = _nav_button("playlist", "Your playlist")
+        self.nav_home = _nav_button("home", self.tr("Home"))
+        self.nav_queue = _nav_button("playlist", self.tr("Your playlist"))
         for i, b in enumerate((self.nav_home, self.nav_queue)):
             self.nav.addButton(b, i)
             lay.addWidget(b)
         self.nav.idClicked.connect(self.page_requested)
         lay.addSpacing(20)
-        lay.addWidget(label("LIBRARY", "sideSection"))
+        lay.addWidget(label(self.tr("LIBRARY"), "sideSection"))
         lay.addSpacing(4)
         self.actions: list[QPushButton] = []
         for icon_name, text, slot in actions:
@@ -122,8 +123,8 @@ class Sidebar(QWidget):
         (self.nav_home if i == 0 else self.nav_queue).setChecked(True)
 
     def set_audio(self, name: str) -> None:
-        self.audio_hint.setText("Audio: silent clock (no device)" if name == "silent"
-                                else f"Audio: {name}")
+        self.audio_hint.setText(self.tr("Audio: silent clock (no device)") if name == "silent"
+                                else self.tr("Audio: {name}").format(name=name))
 
 
 class HomePage(QWidget):
@@ -131,8 +132,8 @@ class HomePage(QWidget):
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = _page_layout(self, "NOW PLAYING", bottom=20, spacing=8)
-        self.title = label("Nothing playing yet", "pageTitle")
+        lay = _page_layout(self, self.tr("NOW PLAYING"), bottom=20, spacing=8)
+        self.title = label(self.tr("Nothing playing yet"), "pageTitle")
         self.title.setWordWrap(True)
         self.sub = label("", "pageMeta")
         self.next = label("", "pageMeta")
@@ -144,9 +145,10 @@ class HomePage(QWidget):
         lay.addWidget(self.roll, 1)
 
     def show_now(self, np_: NowPlaying, up_next: QueueEntry | None) -> None:
-        self.title.setText(np_.title or "Nothing playing yet")
-        self.sub.setText(np_.subtitle)
-        self.next.setText(f"Up next: {up_next.title}" if up_next else "")
+        self.title.setText(np_.title or self.tr("Nothing playing yet"))
+        self.sub.setText(core_text(np_.subtitle))
+        self.next.setText(self.tr("Up next: {title}").format(title=up_next.title)
+                          if up_next else "")
         self.roll.update()
 
 
@@ -158,8 +160,8 @@ class QueuePage(QWidget):
 
     def __init__(self, player: Player, model: QueueModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = _page_layout(self, "PLAYLIST", bottom=16, spacing=10)
-        lay.addWidget(label("Your playlist", "pageTitle"))
+        lay = _page_layout(self, self.tr("PLAYLIST"), bottom=16, spacing=10)
+        lay.addWidget(label(self.tr("Your playlist"), "pageTitle"))
         self.meta = label("", "pageMeta")
         lay.addWidget(self.meta)
         lay.addSpacing(8)
@@ -180,20 +182,22 @@ class QueuePage(QWidget):
     def _actions(self, repeat: bool) -> QHBoxLayout:
         actions = QHBoxLayout()
         actions.setSpacing(14)
-        self.play_pill = _pill("PLAY", "playPill", "play", "#000000", "Play")
-        self.shuffle_pill = _pill("SHUFFLE PLAY", "shufflePill", "shuffle", "#ffffff",
-                                  "Shuffle play")
+        self.play_pill = _pill(self.tr("PLAY"), "playPill", "play", "#000000", self.tr("Play"))
+        self.shuffle_pill = _pill(self.tr("SHUFFLE PLAY"), "shufflePill", "shuffle", "#ffffff",
+                                  self.tr("Shuffle play"))
         actions.addWidget(self.play_pill)
         actions.addWidget(self.shuffle_pill)
         actions.addSpacing(8)
-        self.shuffle_btn = tool_button("shuffle", "Shuffle (off restores the original order)",
-                                       22, checkable=True, accessible="Shuffle")
-        self.repeat_btn = tool_button("repeat", "Repeat: continue from the top", 22,
-                                      checkable=True, accessible="Repeat")
+        self.shuffle_btn = tool_button("shuffle",
+                                       self.tr("Shuffle (off restores the original order)"),
+                                       22, checkable=True, accessible=self.tr("Shuffle"))
+        self.repeat_btn = tool_button("repeat", self.tr("Repeat: continue from the top"), 22,
+                                      checkable=True, accessible=self.tr("Repeat"))
         self.repeat_btn.setChecked(repeat)
-        self.add_btn = tool_button("add", "Add files (Ctrl+O)", 22, accessible="Add files")
-        self.export_btn = tool_button("export", "Export the queue as M3U8", 22)
-        self.clear_btn = tool_button("clear", "Clear the queue", 22)
+        self.add_btn = tool_button("add", self.tr("Add files (Ctrl+O)"), 22,
+                                   accessible=self.tr("Add files"))
+        self.export_btn = tool_button("export", self.tr("Export the queue as M3U8"), 22)
+        self.clear_btn = tool_button("clear", self.tr("Clear the queue"), 22)
         for b in (self.shuffle_btn, self.repeat_btn, self.add_btn, self.export_btn,
                   self.clear_btn):
             actions.addWidget(b)
@@ -203,8 +207,8 @@ class QueuePage(QWidget):
         return actions
 
     def set_playing(self, playing: bool) -> None:
-        self.play_pill.setText("PAUSE" if playing else "PLAY")
-        self.play_pill.setAccessibleName("Pause" if playing else "Play")
+        self.play_pill.setText(self.tr("PAUSE") if playing else self.tr("PLAY"))
+        self.play_pill.setAccessibleName(self.tr("Pause") if playing else self.tr("Play"))
         self.play_pill.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
 
     @staticmethod
@@ -300,9 +304,10 @@ def queue_table(model: QueueModel) -> QueueTable:
     table.setAlternatingRowColors(False)
     table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell
-    table.setAccessibleName("Queue")
-    table.setAccessibleDescription("The songs in play order. Enter plays the current song; "
-                                   "Delete removes the selected ones")
+    table.setAccessibleName(translate("QueueTable", "Queue"))
+    table.setAccessibleDescription(translate("QueueTable", "The songs in play order. Enter "
+                                             "plays the current song; Delete removes the "
+                                             "selected ones"))
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(40)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

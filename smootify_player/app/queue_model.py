@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -23,14 +25,20 @@ from PySide6.QtGui import QColor, QFont
 
 from ..player import Player, QueueEntry
 from ..player.states import PlayerEvent
+from .i18n import key_name
 from .theme import GREEN, MUTED, SUBTLE, TEXT
 
 __all__ = ["QueueModel", "COLUMNS", "ROWS_MIME", "Edit", "diff_rows"]
 
-COLUMNS = ("#", "Title", "Credit", "Length", "Tempo", "Key", "Status")
+COLUMNS = ("#", QT_TRANSLATE_NOOP("Queue", "Title"), QT_TRANSLATE_NOOP("Queue", "Credit"),
+           QT_TRANSLATE_NOOP("Queue", "Length"), QT_TRANSLATE_NOOP("Queue", "Tempo"),
+           QT_TRANSLATE_NOOP("Queue", "Key"), QT_TRANSLATE_NOOP("Queue", "Status"))
 ROWS_MIME = "application/x-smootify-queue-rows"
-_STATUS = {"waiting": "Waiting", "analysing": "Analysing…", "ready": "Ready",
-           "failed": "Failed"}
+_STATUS = {"waiting": QT_TRANSLATE_NOOP("Queue", "Waiting"),
+           "analysing": QT_TRANSLATE_NOOP("Queue", "Analysing…"),
+           "ready": QT_TRANSLATE_NOOP("Queue", "Ready"),
+           "failed": QT_TRANSLATE_NOOP("Queue", "Failed")}
+translate = QCoreApplication.translate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -195,7 +203,7 @@ class QueueModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("Queue", COLUMNS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (0, 3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -219,9 +227,9 @@ class QueueModel(QAbstractTableModel):
             if col == 4:
                 return f"{song.tempo:.0f} BPM" if song else ""
             if col == 5:
-                return song.key.name if song else ""
+                return key_name(song.key) if song else ""
             if col == 6:
-                return _STATUS.get(e.status, e.status)
+                return translate("Queue", _STATUS.get(e.status, e.status))
         if role == Qt.ItemDataRole.ForegroundRole:
             if e.status == "failed":
                 return QColor("#E35D5D") if col in (1, 6) else QColor(MUTED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,16 +25,19 @@ from ..player import PlayerSettings
 
 __all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS"]
 
+translate = QCoreApplication.translate
+
+#: The choices' labels (marked for translation; shown through ``translate("Settings", ...)``).
 TRANSITION_LABELS = {
-    "ai": "AI bridge (composed by the model)",
-    "crossfade": "Crossfade (A fades out while B fades in)",
-    "cut": "Straight cut (no bridge)",
+    "ai": QT_TRANSLATE_NOOP("Settings", "AI bridge (composed by the model)"),
+    "crossfade": QT_TRANSLATE_NOOP("Settings", "Crossfade (A fades out while B fades in)"),
+    "cut": QT_TRANSLATE_NOOP("Settings", "Straight cut (no bridge)"),
 }
 METHOD_LABELS = {
-    "smart": "Smart (harmony, rhythm, key, phrase)",
-    "jsd": "Pitch-class similarity (JSD)",
-    "dtw": "Rhythm alignment (DTW)",
-    "random": "Random bars",
+    "smart": QT_TRANSLATE_NOOP("Settings", "Smart (harmony, rhythm, key, phrase)"),
+    "jsd": QT_TRANSLATE_NOOP("Settings", "Pitch-class similarity (JSD)"),
+    "dtw": QT_TRANSLATE_NOOP("Settings", "Rhythm alignment (DTW)"),
+    "random": QT_TRANSLATE_NOOP("Settings", "Random bars"),
 }
 
 
@@ -42,38 +46,39 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: PlayerSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Smootify settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(520)
         lay = QVBoxLayout(self)
         form = QFormLayout()
         form.setSpacing(12)
         sf_row = QHBoxLayout()
         self.soundfont = QLineEdit(settings.soundfont)
-        self.soundfont.setPlaceholderText("Shipped: MuseScore General Lite")
-        browse = QPushButton("Browse…")
+        self.soundfont.setPlaceholderText(self.tr("Shipped: MuseScore General Lite"))
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         sf_row.addWidget(self.soundfont, 1)
         sf_row.addWidget(browse)
-        form.addRow("Soundfont", sf_row)
+        form.addRow(self.tr("Soundfont"), sf_row)
         self.transition = QComboBox()
         for key, label in TRANSITION_LABELS.items():
-            self.transition.addItem(label, key)
+            self.transition.addItem(translate("Settings", label), key)
         self.transition.setCurrentIndex(list(TRANSITION_LABELS).index(settings.transition))
-        form.addRow("Transition", self.transition)
+        form.addRow(self.tr("Transition"), self.transition)
         self.method = QComboBox()
         for key in METHODS:
-            self.method.addItem(METHOD_LABELS.get(key, key), key)
+            self.method.addItem(translate("Settings", METHOD_LABELS.get(key, key)), key)
         self.method.setCurrentIndex(list(METHODS).index(settings.method)
                                     if settings.method in METHODS else 0)
-        form.addRow("Mix points", self.method)
-        self.full_songs = QCheckBox("Play every song to its end (off: mix at the best bars)")
+        form.addRow(self.tr("Mix points"), self.method)
+        self.full_songs = QCheckBox(self.tr("Play every song to its end (off: mix at the best "
+                                            "bars)"))
         self.full_songs.setChecked(settings.full_songs)
-        form.addRow("Song length", self.full_songs)
-        self.repeat = QCheckBox("At the end of the queue, continue from the top")
+        form.addRow(self.tr("Song length"), self.full_songs)
+        self.repeat = QCheckBox(self.tr("At the end of the queue, continue from the top"))
         self.repeat.setChecked(settings.repeat)
-        form.addRow("Repeat", self.repeat)
+        form.addRow(self.tr("Repeat"), self.repeat)
         lay.addLayout(form)
-        hint = QLabel("Changes apply to the next transition.")
+        hint = QLabel(self.tr("Changes apply to the next transition."))
         hint.setObjectName("nowSub")
         lay.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -83,9 +88,10 @@ class SettingsDialog(QDialog):
         lay.addWidget(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Choose a soundfont",
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a soundfont"),
                                               str(Path(self.soundfont.text() or Path.home())),
-                                              "SoundFonts (*.sf2 *.sf3);;All files (*)")
+                                              self.tr("SoundFonts") + " (*.sf2 *.sf3);;"
+                                              + self.tr("All files") + " (*)")
         if path:
             self.soundfont.setText(path)
 

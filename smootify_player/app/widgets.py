@@ -30,11 +30,24 @@ from PySide6.QtWidgets import (
 
 from ..music.families import FAMILIES
 from ..player import NowPlaying, Player, RollNote
+from .i18n import core_text, join_name, translate
 from .icons import icon, svg_pixmap
 from .theme import FAMILY_COLORS, GREEN, MUTED, SUBTLE
 
 __all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "fmt_time",
            "tool_button"]
+
+
+def family_name(name: str) -> str:
+    """An instrument family's name (``music.families.FAMILIES``) in the app's language."""
+    names = {
+        "Drums": translate("PianoRoll", "Drums"),
+        "Piano": translate("PianoRoll", "Piano"),
+        "Guitar": translate("PianoRoll", "Guitar"),
+        "Bass": translate("PianoRoll", "Bass"),
+        "Strings": translate("PianoRoll", "Strings"),
+    }
+    return names.get(name, name)
 
 
 def fmt_time(seconds: float) -> str:
@@ -72,8 +85,8 @@ class PianoRoll(QWidget):
         self.player = player
         self.setMinimumHeight(110)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Piano roll")
-        self.setAccessibleDescription("The notes playing now; bridges are highlighted")
+        self.setAccessibleName(self.tr("Piano roll"))
+        self.setAccessibleDescription(self.tr("The notes playing now; bridges are highlighted"))
         self._colors = [QColor(c) for c in FAMILY_COLORS]
         self._font = QFont(self.font())
         self._font.setPointSizeF(8.5)
@@ -107,12 +120,13 @@ class PianoRoll(QWidget):
         if not self.player.timeline.segments:
             p.setPen(QColor(MUTED))
             p.drawText(r, Qt.AlignmentFlag.AlignCenter,
-                       "Press PLAY: the piano roll follows the music")
+                       self.tr("Press PLAY: the piano roll follows the music"))
         p.end()
 
     def _paint_bridge(self, p: QPainter, band: QRectF, composer: str, w: float) -> None:
         """A join: a green band with edges and a chip naming what composed it."""
-        label = f"BRIDGE · {composer.upper()}" if composer else "BRIDGE"
+        label = (self.tr("BRIDGE · {composer}").format(composer=join_name(composer).upper())
+                 if composer else self.tr("BRIDGE"))
         h = band.height()
         g = QLinearGradient(band.topLeft(), band.bottomLeft())
         g.setColorAt(0, QColor(29, 185, 84, 90))
@@ -165,8 +179,9 @@ class PianoRoll(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.drawRoundedRect(QRectF(lx, 7, 8, 8), 2, 2)
             p.setPen(QColor(SUBTLE))
-            p.drawText(QPointF(lx + 12, 15), name)
-            lx += 22 + p.fontMetrics().horizontalAdvance(name)
+            shown = family_name(name)
+            p.drawText(QPointF(lx + 12, 15), shown)
+            lx += 22 + p.fontMetrics().horizontalAdvance(shown)
 
 
 class SeekSlider(QSlider):
@@ -183,8 +198,8 @@ class SeekSlider(QSlider):
         self.setSingleStep(self.STEP_MS)
         self.setPageStep(self.PAGE_MS)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setAccessibleName("Seek")
-        self.setAccessibleDescription("Position in the song; arrow keys move 5 seconds")
+        self.setAccessibleName(self.tr("Seek"))
+        self.setAccessibleDescription(self.tr("Position in the song; arrow keys move 5 seconds"))
         self._pressing = False
         self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value() / 1000.0))
         self.actionTriggered.connect(self._on_action)
@@ -284,7 +299,7 @@ class NowPlayingBar(QWidget):
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addStretch(1)
-        self.title = QLabel("Nothing playing")
+        self.title = QLabel(self.tr("Nothing playing"))
         self.title.setObjectName("nowTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("nowSub")
@@ -301,18 +316,18 @@ class NowPlayingBar(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(18)
         buttons.addStretch(1)
-        self.prev_btn = tool_button("previous", "Previous (Ctrl+Left)", 18,
-                                    accessible="Previous")
+        self.prev_btn = tool_button("previous", self.tr("Previous (Ctrl+Left)"), 18,
+                                    accessible=self.tr("Previous"))
         self.play_btn = QToolButton()
         self.play_btn.setObjectName("playButton")
         self.play_btn.setFixedSize(36, 36)
         self.play_btn.setIconSize(QSize(18, 18))
-        self.play_btn.setToolTip("Play/Pause (Space)")
-        self.play_btn.setAccessibleName("Play")
+        self.play_btn.setToolTip(self.tr("Play/Pause (Space)"))
+        self.play_btn.setAccessibleName(self.tr("Play"))
         self.play_btn.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.play_btn.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.next_btn = tool_button("next", "Next: mix now (Ctrl+Right)", 18,
-                                    accessible="Next")
+        self.next_btn = tool_button("next", self.tr("Next: mix now (Ctrl+Right)"), 18,
+                                    accessible=self.tr("Next"))
         for b in (self.prev_btn, self.play_btn, self.next_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -323,7 +338,7 @@ class NowPlayingBar(QWidget):
         self.elapsed.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.total = _time_label()
         self.seek = SeekSlider()
-        self.seek.setToolTip("Seek (Shift+Left / Shift+Right: 5 seconds)")
+        self.seek.setToolTip(self.tr("Seek (Shift+Left / Shift+Right: 5 seconds)"))
         seek_row.addWidget(self.elapsed)
         seek_row.addWidget(self.seek, 1)
         seek_row.addWidget(self.total)
@@ -336,14 +351,14 @@ class NowPlayingBar(QWidget):
         right.setSpacing(6)
         self.audio_label = QLabel("")
         self.audio_label.setObjectName("time")
-        self.vol_btn = tool_button("volume", "Mute", 18)
+        self.vol_btn = tool_button("volume", self.tr("Mute"), 18)
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setSingleStep(5)
         self.volume.setPageStep(10)
         self.volume.setFixedWidth(110)
-        self.volume.setAccessibleName("Volume")
-        self.volume.setToolTip("Volume (Ctrl+Up / Ctrl+Down)")
+        self.volume.setAccessibleName(self.tr("Volume"))
+        self.volume.setToolTip(self.tr("Volume (Ctrl+Up / Ctrl+Down)"))
         right.addStretch(1)
         right.addWidget(self.audio_label)
         right.addWidget(self.vol_btn)
@@ -355,13 +370,13 @@ class NowPlayingBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self.play_btn.setIcon(icon("pause" if playing else "play", "#000000", "#000000"))
-        self.play_btn.setToolTip("Pause (Space)" if playing else "Play (Space)")
-        self.play_btn.setAccessibleName("Pause" if playing else "Play")
+        self.play_btn.setToolTip(self.tr("Pause (Space)") if playing else self.tr("Play (Space)"))
+        self.play_btn.setAccessibleName(self.tr("Pause") if playing else self.tr("Play"))
 
     def update_from(self, np_: NowPlaying) -> None:
         """Refresh the card, the times and the seek bar from ``np_``."""
-        self.title.setText(np_.title or "Nothing playing")
-        self.subtitle.setText(np_.subtitle)
+        self.title.setText(np_.title or self.tr("Nothing playing"))
+        self.subtitle.setText(core_text(np_.subtitle))
         self.cover.set_bridge(np_.in_bridge)
         self.elapsed.setText(fmt_time(np_.position))
         self.total.setText(fmt_time(np_.duration))

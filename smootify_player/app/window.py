@@ -106,10 +106,10 @@ class MainWindow(QMainWindow):
         outer.setSpacing(8)
         top = QHBoxLayout()
         top.setSpacing(8)
-        self.sidebar = Sidebar((("add", "Add files…", self.add_files_dialog),
-                                ("folder", "Add folder…", self.add_folder_dialog),
-                                ("export", "Export as M3U8…", self.export_dialog),
-                                ("settings", "Settings", self.open_settings)))
+        self.sidebar = Sidebar((("add", self.tr("Add files…"), self.add_files_dialog),
+                                ("folder", self.tr("Add folder…"), self.add_folder_dialog),
+                                ("export", self.tr("Export as M3U8…"), self.export_dialog),
+                                ("settings", self.tr("Settings"), self.open_settings)))
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -216,25 +216,28 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ actions
     def add_paths(self, paths: list[Path], at: int | None = None, play: bool = False) -> None:
         """Queue files, folders and playlists (checked and analysed in the background)."""
-        self.status_label.setText("Adding…")
+        self.status_label.setText(self.tr("Adding…"))
         self.player.add_checked(paths, at, play=play,
                                 done=lambda new: self.status_label.setText(""))
 
     def add_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, "Add files", str(Path.home()),
-            "MIDI files and playlists (*.mid *.midi *.kar *.m3u *.m3u8);;All files (*)")
+            self, self.tr("Add files"), str(Path.home()),
+            self.tr("MIDI files and playlists") + " (*.mid *.midi *.kar *.m3u *.m3u8);;"
+            + self.tr("All files") + " (*)")
         if files:
             self.add_paths([Path(f) for f in files])
 
     def add_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add folder", str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add folder"),
+                                                  str(Path.home()))
         if folder:
             self.add_paths([Path(folder)])
 
     def export_dialog(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Export queue", str(Path.home() /
-                                                "smootify.m3u8"), "M3U8 playlist (*.m3u8)")
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Export queue"),
+                                                str(Path.home() / "smootify.m3u8"),
+                                                self.tr("M3U8 playlist") + " (*.m3u8)")
         if target:
             self.export_queue(Path(target))
 
@@ -245,9 +248,10 @@ class MainWindow(QMainWindow):
         try:
             write_m3u8([e.path for e in self.player.queue], target,
                        [e.title for e in self.player.queue])
-            self.post_notice(f"Queue exported to {target.name}")
+            self.post_notice(self.tr("Queue exported to {name}").format(name=target.name))
         except OSError as exc:
-            self.post_notice(f"Could not export the queue: {exc.strerror or exc}", error=True)
+            self.post_notice(self.tr("Could not export the queue: {reason}").format(
+                reason=exc.strerror or exc), error=True)
 
     def remove_selected(self) -> None:
         rows = [i.row() for i in self.table.selectionModel().selectedRows()]
@@ -264,9 +268,9 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return
         menu = QMenu(self)
-        menu.addAction(icon("play"), "Play now (through a bridge)",
+        menu.addAction(icon("play"), self.tr("Play now (through a bridge)"),
                        lambda: self._double_clicked(index))
-        menu.addAction(icon("trash"), "Remove from queue", self.remove_selected)
+        menu.addAction(icon("trash"), self.tr("Remove from queue"), self.remove_selected)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def _play_pill(self) -> None:
@@ -304,8 +308,9 @@ class MainWindow(QMainWindow):
         muted = self.now_bar.volume.value() == 0
         b = self.now_bar.vol_btn
         b.setIcon(icon("volume-off" if muted else "volume", SUBTLE, "#ffffff"))
-        b.setAccessibleName("Unmute" if muted else "Mute")
-        b.setToolTip("Unmute" if muted else "Mute")
+        text = self.tr("Unmute") if muted else self.tr("Mute")
+        b.setAccessibleName(text)
+        b.setToolTip(text)
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.player.settings, self)
@@ -358,12 +363,14 @@ class MainWindow(QMainWindow):
         q = self.player.queue
         total = sum(e.song.duration for e in q if e.song)
         waiting = sum(1 for e in q if e.status in ("waiting", "analysing"))
-        parts = [f"{len(q)} song{'s' if len(q) != 1 else ''}"]
+        parts = [self.tr("1 song") if len(q) == 1
+                 else self.tr("{n} songs").format(n=len(q))]
         if total:
-            parts.append(f"about {fmt_time(total)} of music")
-        parts.append("infinite mix" if self.player.settings.repeat else "stops at the end")
+            parts.append(self.tr("about {time} of music").format(time=fmt_time(total)))
+        parts.append(self.tr("infinite mix") if self.player.settings.repeat
+                     else self.tr("stops at the end"))
         if waiting:
-            parts.append(f"analysing {waiting}…")
+            parts.append(self.tr("analysing {n}…").format(n=waiting))
         self.meta.setText(" · ".join(parts))
 
     def _on_tick(self, np_: NowPlaying) -> None:
@@ -402,9 +409,10 @@ class MainWindow(QMainWindow):
             self._save_failed = False
         elif not self._save_failed:
             self._save_failed = True
-            self.post_notice(f"Could not save the state to {self.store.folder} "
-                             f"({self.store.last_error}); playing on without saving",
-                             error=True)
+            self.post_notice(self.tr("Could not save the state to {folder} ({reason}); "
+                                     "playing on without saving").format(
+                                         folder=self.store.folder,
+                                         reason=self.store.last_error), error=True)
         return ok
 
     def restore_geometry(self, hex_geometry: str) -> None:

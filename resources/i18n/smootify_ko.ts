@@ -1,0 +1,527 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko" sourcelanguage="en">
+<context>
+    <name>Core</name>
+    <message>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Crossfade</source>
+        <translation>크로스페이드</translation>
+    </message>
+    <message>
+        <source>Bridge · {composer}</source>
+        <translation>브리지 · {composer}</translation>
+    </message>
+    <message>
+        <source>Mixing into {title} at the next bar…</source>
+        <translation>다음 마디에서 {title}(으)로 환승 중…</translation>
+    </message>
+    <message>
+        <source>{tonic} minor</source>
+        <translation>{tonic} 단조</translation>
+    </message>
+    <message>
+        <source>{tonic} major</source>
+        <translation>{tonic} 장조</translation>
+    </message>
+    <message>
+        <source>AI bridge</source>
+        <translation>AI 브리지</translation>
+    </message>
+    <message>
+        <source>AI</source>
+        <translation>AI</translation>
+    </message>
+    <message>
+        <source>rule bridge</source>
+        <translation>규칙 브리지</translation>
+    </message>
+    <message>
+        <source>rule</source>
+        <translation>규칙</translation>
+    </message>
+    <message>
+        <source>crossfade</source>
+        <translation>크로스페이드</translation>
+    </message>
+    <message>
+        <source>cut</source>
+        <translation>바로 전환</translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>NOW PLAYING</source>
+        <translation>지금 재생 중</translation>
+    </message>
+    <message>
+        <source>Nothing playing yet</source>
+        <translation>아직 재생 중인 곡이 없습니다</translation>
+    </message>
+    <message>
+        <source>Up next: {title}</source>
+        <translation>다음 곡: {title}</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Welcome to Smootify: the demo playlist is loaded. Press PLAY, or drop your own MIDI files here.</source>
+        <translation>Smootify에 오신 것을 환영합니다. 데모 재생목록을 불러왔습니다. 재생을 누르거나 MIDI 파일을 여기에 끌어다 놓으세요.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Add files…</source>
+        <extracomment>Player events after which the state is saved (the position alone waits for the next periodic save). Ctrl+Up / Ctrl+Down change the volume by this many percent. Shift+Right / Shift+Left seek this many seconds. A change is on disk this long after it is made (several changes meanwhile: one write). While playing, the position is saved this often even when nothing else changes.</extracomment>
+        <translation>파일 추가…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Export as M3U8…</source>
+        <translation>M3U8로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>추가하는 중…</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>파일 추가</translation>
+    </message>
+    <message>
+        <source>MIDI files and playlists</source>
+        <translation>MIDI 파일과 재생목록</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>모든 파일</translation>
+    </message>
+    <message>
+        <source>Add folder</source>
+        <translation>폴더 추가</translation>
+    </message>
+    <message>
+        <source>Export queue</source>
+        <translation>대기열 내보내기</translation>
+    </message>
+    <message>
+        <source>M3U8 playlist</source>
+        <translation>M3U8 재생목록</translation>
+    </message>
+    <message>
+        <source>Queue exported to {name}</source>
+        <translation>대기열을 {name}(으)로 내보냈습니다</translation>
+    </message>
+    <message>
+        <source>Could not export the queue: {reason}</source>
+        <translation>대기열을 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Play now (through a bridge)</source>
+        <translation>지금 재생 (브리지로 연결)</translation>
+    </message>
+    <message>
+        <source>Remove from queue</source>
+        <translation>대기열에서 제거</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>음소거 해제</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>음소거</translation>
+    </message>
+    <message>
+        <source>1 song</source>
+        <translation>1곡</translation>
+    </message>
+    <message>
+        <source>{n} songs</source>
+        <translation>{n}곡</translation>
+    </message>
+    <message>
+        <source>about {time} of music</source>
+        <translation>약 {time} 분량</translation>
+    </message>
+    <message>
+        <source>infinite mix</source>
+        <translation>끝없는 믹스</translation>
+    </message>
+    <message>
+        <source>stops at the end</source>
+        <translation>끝에서 멈춤</translation>
+    </message>
+    <message>
+        <source>analysing {n}…</source>
+        <translation>{n}곡 분석 중…</translation>
+    </message>
+    <message>
+        <source>Could not save the state to {folder} ({reason}); playing on without saving</source>
+        <translation>상태를 {folder}에 저장하지 못했습니다 ({reason}). 저장하지 않고 계속 재생합니다</translation>
+    </message>
+</context>
+<context>
+    <name>NowPlayingBar</name>
+    <message>
+        <source>Nothing playing</source>
+        <translation>재생 중인 곡 없음</translation>
+    </message>
+    <message>
+        <source>Previous (Ctrl+Left)</source>
+        <translation>이전 곡 (Ctrl+←)</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>이전 곡</translation>
+    </message>
+    <message>
+        <source>Play/Pause (Space)</source>
+        <translation>재생/일시정지 (스페이스)</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <source>Next: mix now (Ctrl+Right)</source>
+        <translation>다음 곡: 지금 환승 (Ctrl+→)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>다음 곡</translation>
+    </message>
+    <message>
+        <source>Seek (Shift+Left / Shift+Right: 5 seconds)</source>
+        <translation>탐색 (Shift+← / Shift+→: 5초)</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>음소거</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>음량</translation>
+    </message>
+    <message>
+        <source>Volume (Ctrl+Up / Ctrl+Down)</source>
+        <translation>음량 (Ctrl+↑ / Ctrl+↓)</translation>
+    </message>
+    <message>
+        <source>Pause (Space)</source>
+        <translation>일시정지 (스페이스)</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>재생 (스페이스)</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시정지</translation>
+    </message>
+</context>
+<context>
+    <name>PianoRoll</name>
+    <message>
+        <source>Drums</source>
+        <translation>드럼</translation>
+    </message>
+    <message>
+        <source>Piano</source>
+        <translation>피아노</translation>
+    </message>
+    <message>
+        <source>Guitar</source>
+        <translation>기타</translation>
+    </message>
+    <message>
+        <source>Bass</source>
+        <translation>베이스</translation>
+    </message>
+    <message>
+        <source>Strings</source>
+        <translation>현악</translation>
+    </message>
+    <message>
+        <source>Piano roll</source>
+        <translation>피아노 롤</translation>
+    </message>
+    <message>
+        <source>The notes playing now; bridges are highlighted</source>
+        <translation>지금 연주되는 음표. 브리지는 강조되어 표시됩니다</translation>
+    </message>
+    <message>
+        <source>Press PLAY: the piano roll follows the music</source>
+        <translation>재생을 누르면 피아노 롤이 음악을 따라갑니다</translation>
+    </message>
+    <message>
+        <source>BRIDGE · {composer}</source>
+        <translation>브리지 · {composer}</translation>
+    </message>
+    <message>
+        <source>BRIDGE</source>
+        <translation>브리지</translation>
+    </message>
+</context>
+<context>
+    <name>Queue</name>
+    <message>
+        <source>Title</source>
+        <translation>제목</translation>
+    </message>
+    <message>
+        <source>Credit</source>
+        <translation>아티스트</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>템포</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>조성</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <source>Analysing…</source>
+        <translation>분석 중…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>준비됨</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePage</name>
+    <message>
+        <source>PLAYLIST</source>
+        <translation>재생목록</translation>
+    </message>
+    <message>
+        <source>Your playlist</source>
+        <translation>내 재생목록</translation>
+    </message>
+    <message>
+        <source>PLAY</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>재생</translation>
+    </message>
+    <message>
+        <source>SHUFFLE PLAY</source>
+        <translation>셔플 재생</translation>
+    </message>
+    <message>
+        <source>Shuffle play</source>
+        <translation>셔플 재생</translation>
+    </message>
+    <message>
+        <source>Shuffle (off restores the original order)</source>
+        <translation>셔플 (끄면 원래 순서로 돌아갑니다)</translation>
+    </message>
+    <message>
+        <source>Shuffle</source>
+        <translation>셔플</translation>
+    </message>
+    <message>
+        <source>Repeat: continue from the top</source>
+        <translation>반복: 처음부터 계속 재생</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>반복</translation>
+    </message>
+    <message>
+        <source>Add files (Ctrl+O)</source>
+        <translation>파일 추가 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>파일 추가</translation>
+    </message>
+    <message>
+        <source>Export the queue as M3U8</source>
+        <translation>대기열을 M3U8로 내보내기</translation>
+    </message>
+    <message>
+        <source>Clear the queue</source>
+        <translation>대기열 비우기</translation>
+    </message>
+    <message>
+        <source>PAUSE</source>
+        <translation>일시정지</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시정지</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTable</name>
+    <message>
+        <source>Queue</source>
+        <extracomment>The row Enter asked to play.</extracomment>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <source>The songs in play order. Enter plays the current song; Delete removes the selected ones</source>
+        <translation>재생 순서대로 나열된 곡. Enter 키는 현재 곡을 재생하고 Delete 키는 선택한 곡을 제거합니다</translation>
+    </message>
+</context>
+<context>
+    <name>SeekSlider</name>
+    <message>
+        <source>Seek</source>
+        <extracomment>The keys&apos; steps: arrows 5 s, Page Up/Down 30 s.</extracomment>
+        <translation>탐색</translation>
+    </message>
+    <message>
+        <source>Position in the song; arrow keys move 5 seconds</source>
+        <translation>곡 안의 위치. 화살표 키로 5초씩 이동합니다</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>AI bridge (composed by the model)</source>
+        <translation>AI 브리지 (모델이 작곡)</translation>
+    </message>
+    <message>
+        <source>Crossfade (A fades out while B fades in)</source>
+        <translation>크로스페이드 (A가 작아지며 B가 커짐)</translation>
+    </message>
+    <message>
+        <source>Straight cut (no bridge)</source>
+        <translation>바로 전환 (브리지 없음)</translation>
+    </message>
+    <message>
+        <source>Smart (harmony, rhythm, key, phrase)</source>
+        <translation>스마트 (화성, 리듬, 조성, 악구)</translation>
+    </message>
+    <message>
+        <source>Pitch-class similarity (JSD)</source>
+        <translation>음높이 분포 유사도 (JSD)</translation>
+    </message>
+    <message>
+        <source>Rhythm alignment (DTW)</source>
+        <translation>리듬 정렬 (DTW)</translation>
+    </message>
+    <message>
+        <source>Random bars</source>
+        <translation>무작위 마디</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Shipped: MuseScore General Lite</source>
+        <translation>기본 제공: MuseScore General Lite</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Soundfont</source>
+        <translation>사운드폰트</translation>
+    </message>
+    <message>
+        <source>Transition</source>
+        <translation>곡 전환</translation>
+    </message>
+    <message>
+        <source>Mix points</source>
+        <translation>믹스 지점</translation>
+    </message>
+    <message>
+        <source>Play every song to its end (off: mix at the best bars)</source>
+        <translation>모든 곡을 끝까지 재생 (끄면 가장 어울리는 마디에서 믹스)</translation>
+    </message>
+    <message>
+        <source>Song length</source>
+        <translation>곡 길이</translation>
+    </message>
+    <message>
+        <source>At the end of the queue, continue from the top</source>
+        <translation>대기열이 끝나면 처음부터 계속 재생</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>반복</translation>
+    </message>
+    <message>
+        <source>Changes apply to the next transition.</source>
+        <translation>변경 사항은 다음 곡 전환부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Choose a soundfont</source>
+        <translation>사운드폰트 선택</translation>
+    </message>
+    <message>
+        <source>SoundFonts</source>
+        <translation>사운드폰트</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>모든 파일</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Home</source>
+        <extracomment>Column widths of the queue table; 0: title and credit share the rest.</extracomment>
+        <translation>홈</translation>
+    </message>
+    <message>
+        <source>Your playlist</source>
+        <translation>내 재생목록</translation>
+    </message>
+    <message>
+        <source>LIBRARY</source>
+        <translation>라이브러리</translation>
+    </message>
+    <message>
+        <source>Audio: silent clock (no device)</source>
+        <translation>오디오: 무음 시계 (장치 없음)</translation>
+    </message>
+    <message>
+        <source>Audio: {name}</source>
+        <translation>오디오: {name}</translation>
+    </message>
+</context>
+</TS>
