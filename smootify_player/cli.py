@@ -19,7 +19,7 @@ from . import __version__
 __all__ = ["main", "gui_main", "build_parser", "COMMANDS", "ENV_VARS", "log_level"]
 
 COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train", "radio", "order",
-            "desktop")
+            "ratings", "desktop")
 
 #: The environment variables Smootify reads (README, *Environment*).
 ENV_VARS = {
@@ -161,7 +161,7 @@ def _add_desktop_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_library_parsers(sub: argparse._SubParsersAction) -> None:
-    """``radio`` and ``order`` (smootify_player.library)."""
+    """``radio``, ``order`` and ``ratings`` (smootify_player.library)."""
     from .library import commands as library_commands  # stdlib only at import
 
     r = sub.add_parser("radio", help="pick songs from folders that join well, one after another")
@@ -170,6 +170,10 @@ def _add_library_parsers(sub: argparse._SubParsersAction) -> None:
     o = sub.add_parser("order", help="reorder a playlist for the smoothest transitions")
     library_commands.add_order_args(o)
     _add_log_args(o)
+    g = sub.add_parser("ratings", help="listeners' ratings of the joins: export to CSV, "
+                                       "listening-test results, profiles")
+    library_commands.add_ratings_args(g)
+    _add_log_args(g)
 
 
 def _add_mix_parser(sub: argparse._SubParsersAction) -> None:
@@ -356,11 +360,11 @@ def _run_command(args: argparse.Namespace) -> int:
         return _cmd_analyze(args)
     if args.command == "mix":
         return _cmd_mix(args)
-    if args.command in ("radio", "order"):
+    if args.command in ("radio", "order", "ratings"):
         from .library import commands as library_commands
 
-        run = library_commands.run_radio if args.command == "radio" else \
-            library_commands.run_order
+        run = {"radio": library_commands.run_radio, "order": library_commands.run_order,
+               "ratings": library_commands.run_ratings}[args.command]
         try:
             return run(args, _notice)
         except library_commands.LibraryUsageError as exc:

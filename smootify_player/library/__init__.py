@@ -12,6 +12,7 @@
 - ``radio.py``: :class:`Radio`, the next song for the one playing; :class:`LibraryRadio`,
   the Player's radio source
 - ``order.py``: :func:`smooth_order`, the smoothest-flow order of a playlist
+- ``ratings.py``: :class:`Ratings`, listener profiles and join ratings, CSV, MOS results
 - ``commands.py``: ``smootify radio`` and ``smootify order``
 """
 
@@ -30,13 +31,14 @@ _LAZY = {
     "default_db_path": "paths",
     "SongRecord": "query",
     "Pick": "radio",
+    "Ratings": "ratings",
     "LibraryRadio": "radio",
     "Radio": "radio",
     "ScanReport": "scan",
 }
 
-__all__ = ["Catalog", "Library", "LibraryRadio", "OrderResult", "Pick", "Radio", "ScanReport",
-           "SongRecord", "default_cache_dir", "default_db_path", "smooth_order"]
+__all__ = ["Catalog", "Library", "LibraryRadio", "OrderResult", "Pick", "Radio", "Ratings",
+           "ScanReport", "SongRecord", "default_cache_dir", "default_db_path", "smooth_order"]
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from .paths import default_cache_dir, default_db_path
     from .query import SongRecord
     from .radio import LibraryRadio, Pick, Radio
+    from .ratings import Ratings
     from .scan import ScanReport
 
 

@@ -1,4 +1,4 @@
-"""``smootify radio`` and ``smootify order``: arguments and the commands, headless."""
+"""``smootify radio``, ``order`` and ``ratings``: arguments and the commands, headless."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..errors import UserFacingError
 
-__all__ = ["LibraryUsageError", "add_radio_args", "run_radio", "add_order_args", "run_order"]
+__all__ = ["LibraryUsageError", "add_radio_args", "run_radio", "add_order_args", "run_order",
+           "add_ratings_args", "run_ratings"]
 
 Notice = Callable[[str], None]
 
@@ -199,3 +200,64 @@ def run_order(args: argparse.Namespace, notice: Notice) -> int:
             tail = f"   -> {joins[k]['cost']:.3f}  {joins[k]['reason']}" if k < len(joins) else ""
             print(f"{k + 1:3d}. {f}{tail}")
     return 1 if skipped else 0
+
+
+def add_ratings_args(p: argparse.ArgumentParser) -> None:
+    """The ``ratings`` subcommand's arguments: ``export OUT.csv``, ``results``, ``profiles``."""
+    p.add_argument("action", choices=("export", "results", "profiles"),
+                   help="export: write the ratings as CSV; results: mean opinion score per "
+                        "method and join mode; profiles: list the listener profiles")
+    p.add_argument("out", nargs="?", metavar="OUT.csv", help="the CSV file (export)")
+    p.add_argument("--profile", metavar="NAME",
+                   help="only this listener's ratings (default: every profile)")
+    p.add_argument("--test", metavar="NAME",
+                   help="only this listening test's ratings ('any': every listening test)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--db", metavar="PATH",
+                   help="library database (default: library.sqlite3 in the user's cache "
+                        "folder)")
+
+
+@_fails
+def run_ratings(args: argparse.Namespace, notice: Notice) -> int:
+    """Export the ratings, print the listening-test results, or list the profiles."""
+    test: str | bool | None = True if args.test == "any" else args.test
+    if args.action == "export" and not args.out:
+        raise LibraryUsageError("smootify ratings export: name the CSV file to write")
+    if args.action == "export":
+        parent = Path(args.out).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise LibraryUsageError(f"smootify ratings export: folder {parent} does not exist")
+    with _open(args, notice) as lib:
+        store = lib.ratings
+        if args.profile and store.profile(args.profile, create=False) is None:
+            raise LibraryUsageError(f"smootify ratings: no profile {args.profile!r} (profiles: "
+                                    f"{', '.join(p.name for p in store.profiles()) or 'none'})")
+        if args.action == "profiles":
+            profiles = store.profiles()
+            counts = {p.name: len(store.ratings(p.name)) for p in profiles}
+            if args.json:
+                print(json.dumps([{"name": p.name, "colour": p.colour,
+                                   "ratings": counts[p.name]} for p in profiles], indent=2))
+            else:
+                for p in profiles:
+                    print(f"{p.name}  {p.colour}  {counts[p.name]} ratings")
+            return 0
+        if args.action == "export":
+            n = store.export_csv(Path(args.out).expanduser(), args.profile, test)
+            print(f"smootify ratings: {n} ratings written to {args.out}", file=sys.stderr)
+            return 0
+        res = store.results(args.profile, test)
+    if args.json:
+        print(json.dumps(res, indent=2))
+        return 0
+    if not res["all"]:
+        print("no ratings yet")
+        return 0
+    for title, key in (("method and mode", "by_method_mode"), ("method", "by_method"),
+                       ("mode", "by_mode"), ("all", "all")):
+        print(f"MOS by {title}:" if key != "all" else "all joins:")
+        for r in res[key]:
+            name = " / ".join(x for x in (r["method"], r["mode"]) if x) or "all"
+            print(f"  {name:<24} {r['mos']:.2f} ± {r['std']:.2f}  (n = {r['n']})")
+    return 0

@@ -10,6 +10,7 @@ from .catalog import Catalog, load_catalog
 from .db import MISSING, OK, STATUS_NAMES, LibraryDB, path_from_key, path_key
 from .paths import default_db_path
 from .query import SongRecord, search
+from .ratings import Ratings
 from .scan import Progress, ScanReport, find_midi_files, folder_paths, index_files
 
 __all__ = ["Library"]
@@ -35,6 +36,14 @@ class Library:
     def __init__(self, path: str | Path | None = None,
                  notice: Callable[[str], None] | None = None):
         self.db = LibraryDB(default_db_path() if path is None else path, notice=notice)
+        self._ratings: Ratings | None = None
+
+    @property
+    def ratings(self) -> Ratings:
+        """Listener profiles and join ratings (kept in this database)."""
+        if self._ratings is None:
+            self._ratings = Ratings(self.db)
+        return self._ratings
 
     @property
     def path(self) -> Path:

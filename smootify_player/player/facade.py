@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from ..music.song import Song
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
 from .files import Labels
+from .joins import JoinRecord, ListeningTest, model_identity
 from .loading import SongLoader
 from .output import AudioOutput
 from .queue import PlayQueue, QueueEntry
@@ -82,6 +84,8 @@ class Player:
         self.radio = radio
         self._radio_seed: int | None = None  # uid of the song "Start radio" was asked from
         self._radio_asked: int | None = None  # uid whose radio pick is being made or failed
+        #: A blind listening test: each join's method and mode come from it, unnamed.
+        self.listening_test: ListeningTest | None = None
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
@@ -94,7 +98,7 @@ class Player:
                                   audio, clock_speed)
         self.composers = Composers(model_process)
         self.scheduler = TransitionScheduler(
-            self.timeline, self.play_queue, lambda: self.settings, run_background,
+            self.timeline, self.play_queue, self._join_settings, run_background,
             self.composers.get, position=lambda: self.output.position,
             render_head=lambda: self.output.render_head, speed=lambda: self.output.speed,
             analyse=lambda e: self.loader.analyse(e, priority=10),
@@ -360,9 +364,67 @@ class Player:
         return self.output.position
 
     def now_playing(self) -> NowPlaying:
-        """Title ("A + B" during a join), position and join marks of the current window."""
-        return now_playing(self.scheduler, self.play_queue, self.position, self.state,
-                           self.current)
+        """Title ("A + B" during a join), position and join marks of the current window.
+
+        During a listening test the join's kind is not named.
+        """
+        out = now_playing(self.scheduler, self.play_queue, self.position, self.state,
+                          self.current)
+        if self.listening_test is not None and out.in_bridge:
+            out.subtitle = "Join"
+        return out
+
+    # ------------------------------------------------------------------ joins rated
+    def _join_settings(self) -> PlayerSettings:
+        """The settings the next join is planned with (a listening test's draw for it)."""
+        test = self.listening_test
+        if test is None:
+            return self.settings
+        method, transition = test.choice(self.scheduler.joins_done)
+        return dataclasses.replace(self.settings, method=method, transition=transition)
+
+    def start_listening_test(self, test: ListeningTest | None) -> None:
+        """Start (or with None end) a blind listening test: joins planned from now on take
+        its method and mode."""
+        self.listening_test = test
+        self.scheduler.settings_changed()
+        self._revalidate()
+
+    def last_join(self) -> JoinRecord | None:
+        """The plan of the join playing now, else of the last one heard (None before any).
+
+        :attr:`JoinRecord.seconds_since` says how long ago it ended (0 while it plays): the
+        app offers a rating while it plays and for 30 s after.
+        """
+        sch, segs, pos = self.scheduler, self.timeline.segments, self.position
+        idx = sch.current_index()
+        for j in range(min(idx, len(sch.slots) - 1), -1, -1):
+            slot, tr = sch.slots[j], sch.slots[j].planned
+            if tr is None:
+                continue
+            end = segs[j].end if slot.kind == "join" else segs[j].start
+            return self._join_record(tr, max(0, pos - end) / self.sample_rate)
+        return None
+
+    def _join_record(self, tr: Any, since: float) -> JoinRecord | None:
+        a, b = self.play_queue.get(tr.source), self.play_queue.get(tr.target)
+        if a is None or b is None or a.song is None or b.song is None:
+            return None
+        plan = tr.plan
+        model_file = model_version = ""
+        if tr.mode == "unet":
+            model_file, model_version = model_identity()
+        assigned = ""
+        if self.listening_test is not None and tr.index >= 0:
+            assigned = "/".join(self.listening_test.choice(tr.index))
+        return JoinRecord(
+            a_path=str(a.path), a_digest=a.song.digest, a_title=a.title, b_path=str(b.path),
+            b_digest=b.song.digest, b_title=b.title, exit_bar=int(plan.exit_bar),
+            entry_bar=int(plan.entry_bar), method=plan.method, mode=tr.mode,
+            score=float(plan.score), tempo_from=float(plan.tempo_from),
+            tempo_to=float(plan.tempo_to), fallback=bool(tr.fallback), model_file=model_file,
+            model_version=model_version, assigned=assigned,
+            parts={k: float(v) for k, v in plan.parts.items()}, seconds_since=since)
 
     # ------------------------------------------------------------------ transitions
     def up_next(self) -> QueueEntry | None:
@@ -486,7 +548,10 @@ class Player:
 
         Joins come as (start, end, composer name) in timeline seconds.
         """
-        return roll(self.timeline, t0, t1)
+        notes, spans = roll(self.timeline, t0, t1)
+        if self.listening_test is not None:  # blind: the kind of join is not named
+            spans = [(s0, s1, "") for s0, s1, _ in spans]
+        return notes, spans
 
     def position_seconds(self) -> float:
         """Timeline seconds heard now."""

@@ -70,6 +70,8 @@ class PlannedJoin:
     segments: tuple[Segment, Segment | None, Segment]  # A to its exit, the join, B
     generation: int
     fallback: bool = False
+    mode: str = ""  # the join played: unet, rule, crossfade or none (a cut)
+    index: int = -1  # the joins applied before it (set when applied)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Slot:
     b: int | None = None
     open_segment: Segment | None = None  # a song's uncut segment, to undo a stale cut
     forced: bool = False  # a song the user asked for ("mix now"), kept when the queue changes
+    planned: PlannedJoin | None = None  # a join, and the song after it: the join's plan
 
 
 def build_join(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeComposer | None,
@@ -93,7 +96,8 @@ def build_join(a: Song, b: Song, from_bar: int, plan: MixPlan, composer: BridgeC
     crossfade of A's last bars under B's first (as ``smootify mix --bridge crossfade``).
     """
     join = add_join(Timeline(sr), a, b, plan, composer, from_bar, seed=seed)
-    return PlannedJoin(source, target, plan, join.bridge, join.segments, generation, fallback)
+    return PlannedJoin(source, target, plan, join.bridge, join.segments, generation, fallback,
+                       join.mode)
 
 
 def _ignore(*_: Any) -> None:
@@ -244,10 +248,11 @@ class TransitionScheduler:
             tl.splice([s for s in (cut, join_seg, song_seg) if s is not None])
         self.slots[-1].open_segment = open_seg
         if join_seg is not None:
-            self.slots.append(Slot("join", a=tr.source, b=tr.target))
+            self.slots.append(Slot("join", a=tr.source, b=tr.target, planned=tr))
         self.slots.append(Slot("song", tr.target, open_segment=song_seg,
-                               forced=self.mix_now is not None))
+                               forced=self.mix_now is not None, planned=tr))
         self.mix_now = None
+        tr.index = self.joins_done
         self.joins_done += 1
         self.emit(PlayerEvent.TIMELINE, None)
         self.emit(PlayerEvent.PLANNED, tr)
