@@ -95,3 +95,51 @@ def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkey
     assert float(np.abs(live[settled:] - ref[settled:]).max()) < 1e-3, "the same samples"
     assert dropouts_ms(live) == dropouts_ms(ref), "no gaps beyond the music's own"
     assert underruns <= 1, f"{underruns} underruns while playing 6 s on an idle machine"
+
+
+def test_a_pause_drops_the_buffer_and_the_resume_goes_on_from_the_same_sample(
+        tmp_path: Path, monkeypatch):
+    a = Song.load(write_song(tmp_path / "a.mid", bars=4, tempo=160, tonic=0, seed=3))
+    tl = Timeline(SR)
+    tl.add_song(a, to_bar=3)
+    sf = fallback_soundfont() or find_soundfont()
+    ref = render_array(Engine(tl, sf, offline=True), tail_s=1.0)
+    ref = np.round(np.clip(ref, -1, 1) * 32767) / 32768.0
+
+    with pulse_null_sink(tmp_path / "pulse") as server:
+        for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH"):
+            monkeypatch.setenv(key, server.env[key])
+        audio = AudioProcess.open(tl, sf, "pulse")
+        try:
+            with server.recording(tmp_path / "live.wav") as wav:
+                audio.set_paused(False)
+                while audio.position < int(1.5 * SR):
+                    time.sleep(0.005)
+                audio.set_paused(True)
+                paused_at = audio.position
+                time.sleep(0.6)
+                assert abs(audio.position - paused_at) < SR // 100, "paused, it holds still"
+                audio.set_paused(False)
+                while audio.render_head < tl.length + SR:
+                    time.sleep(0.05)
+                time.sleep(0.5)
+        finally:
+            audio.close()
+    rec = read_wav(wav)
+    loud = np.abs(rec).max(axis=1) > 0
+    onset = int(np.flatnonzero(loud)[0])
+    # The pause: the longest run of digital silence after the music began.
+    runs = np.flatnonzero(np.diff(loud[onset:].astype(np.int8))) + onset + 1
+    gaps = list(zip(runs[0::2], runs[1::2]))
+    start, stop = max(gaps, key=lambda g: g[1] - g[0])
+    assert (stop - start) / SR > 0.4, "the pause was heard at once, not after the buffer"
+    before, after = rec[:start], rec[stop:]
+    lag = _align(before, ref)
+    heard_before = start - lag  # samples of ref heard before the pause
+    resumed = _align(after, ref[heard_before - SR // 20:]) * -1 + heard_before - SR // 20
+    assert abs(resumed - heard_before) <= SR // 200, (
+        f"the resume went on {1000 * (resumed - heard_before) / SR:+.1f} ms from where the "
+        "pause stopped")
+    live, want = _overlap(after, ref, -resumed)
+    settled = SR // 100
+    assert float(np.abs(live[settled:] - want[settled:]).max()) < 1e-3, "the same samples"
