@@ -557,6 +557,21 @@ class Player:
         """Timeline seconds heard now."""
         return self.position / self.sample_rate
 
+    # ------------------------------------------------------------------ export
+    def export(self, path: str | Path, progress: Callable[[int, int, str], None] | None = None,
+               cancel: Callable[[], bool] | None = None) -> Any:
+        """Write the queue, played once from the top with its joins, to WAV, FLAC or MIDI.
+
+        Songs not analysed (or failed) are left out. Runs where it is called (the app
+        calls it from a background job); see :func:`.export.export_mix`, which returns
+        an :class:`~.export.ExportResult`.
+        """
+        from .export import export_mix
+
+        songs = [e.song for e in self.queue if e.song is not None]
+        return export_mix(songs, path, self.settings, self.composers.get, progress, cancel,
+                          self.sample_rate, notice=self.notice)
+
     # ------------------------------------------------------------------ state
     def snapshot(self) -> dict[str, Any]:
         """Queue paths, current row and seconds into the current song, for saving."""
