@@ -372,17 +372,28 @@ def _pool_pass(db: LibraryDB, run: _Run, waiting: dict[str, list[str]], folder: 
     def suspect(chunk: list[str]) -> bool:
         return len(chunk) == 1 and chunk[0] in run.suspects
 
-    def feed() -> None:  # a few chunks ahead per worker; a suspect alone
+    def feed() -> list[str] | None:  # a few chunks ahead per worker; a suspect alone
+        """Submit chunks; returns the one a pool that broke meanwhile refused."""
         while run.queue and len(pending) < n_workers * 3:
             if any(suspect(c) for c in pending.values()):
-                return
+                return None
             if suspect(run.queue[0]) and pending:
-                return
+                return None
             chunk = run.queue.popleft()
-            pending[pool.submit(worker, chunk)] = chunk
+            try:
+                pending[pool.submit(worker, chunk)] = chunk
+            except BrokenProcessPool:  # a worker died between two results
+                return chunk
+        return None
+
+    def broken(chunk: list[str] | None) -> list[list[str]]:
+        log.warning("library: an analysis process died; starting the pool again")
+        return ([chunk] if chunk is not None else []) + list(pending.values())
 
     try:
-        feed()
+        refused = feed()
+        if refused is not None:
+            return broken(refused)
         while pending:
             finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
             for fut in finished:
@@ -390,11 +401,12 @@ def _pool_pass(db: LibraryDB, run: _Run, waiting: dict[str, list[str]], folder: 
                 try:
                     results = fut.result()
                 except BrokenProcessPool:
-                    log.warning("library: an analysis process died; starting the pool again")
-                    return [chunk] + list(pending.values())
+                    return broken(chunk)
                 _store(db, results, waiting, folder, rep)
                 run.done += len(results)
-            feed()
+            refused = feed()
+            if refused is not None:
+                return broken(refused)
             if finished and progress is not None:
                 progress(run.done, run.total)
             if should_stop is not None and should_stop():
