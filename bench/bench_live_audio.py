@@ -124,6 +124,7 @@ def play(args: argparse.Namespace) -> int:
             add_more()
         pump(0.2)
     out["play_start"], out["play_end"] = t_play, time.time()
+    out["rss_mb"] = round(_tree_rss_mb(os.getpid()), 1)
     out["batches_added"] = adds
     out["queue"] = len(p.queue)
 
@@ -163,6 +164,24 @@ def play(args: argparse.Namespace) -> int:
         pool.shutdown(wait=False, cancel_futures=True)
     print(json.dumps(out))
     return 0
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its child processes, in MB."""
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                todo.extend(int(k) for k in kids)
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 # ---------------------------------------------------------------------- the bench
@@ -290,6 +309,7 @@ def run_one(server, backend: str, condition: str, seconds: float, songs: Path,
             "underruns": len(in_play), "dropouts": len(drops),
             "longest_dropout_ms": max(drops, default=0.0), "latency_ms": lat,
             "first_render_s": out["first_render_s"], "output": out["backend"],
+            "rss_mb": out["rss_mb"],
             "queue": out["queue"]}
 
 
@@ -383,7 +403,8 @@ def main() -> int:
                           f"{r['dropouts']:3d}, longest {r['longest_dropout_ms']:6.1f} ms  "
                           f"pause {lat['pause']:5.0f} resume {lat['resume']:5.0f} seek "
                           f"{lat['seek']:5.0f} next {lat['next']:5.0f} ms  first render "
-                          f"{r['first_render_s']:.2f} s  ({r['output']}, queue {r['queue']})",
+                          f"{r['first_render_s']:.2f} s  memory {r['rss_mb']:.0f} MB  "
+                          f"({r['output']}, queue {r['queue']})",
                           flush=True)
     return 0
 

@@ -8,6 +8,8 @@ outside training and the CLI. Lazy imports inside functions count too.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "smootify_player"
@@ -139,3 +141,15 @@ def _find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
             if found:
                 return found
     return None
+
+
+def test_the_audio_process_imports_no_analysis():
+    """The audio process (``python -m smootify_player.audio.process``) plays timelines: it
+    never loads the MIDI reader, the analysis or the model, which would only cost memory."""
+    code = ("import sys; import smootify_player.audio.process, smootify_player.audio.choose; "
+            "print(' '.join(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    heavy = {"pretty_midi", "mido", "scipy", "torch", "PySide6", "smootify_player.music.song",
+             "smootify_player.music.bridge", "smootify_player.model"}
+    assert not heavy & set(out)

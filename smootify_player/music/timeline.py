@@ -5,13 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..constants import STEPS_PER_BAR
-from .bridge import Bridge, BridgeNote
 from .families import DRUMS, N_FAMILIES
-from .song import Song
+
+if TYPE_CHECKING:  # the audio process plays timelines without the analysis modules
+    from .bridge import Bridge, BridgeNote
+    from .song import Song
 
 __all__ = [
     "BEND",
@@ -374,6 +377,8 @@ def _bridge_voice_rows(bridge: Bridge, samples: np.ndarray
     Pitched voices get a channel each; the drum voices share the drum channel, each one's
     controller state applied where its first hit plays.
     """
+    from .bridge import BridgeNote
+
     rows: list[tuple[int, int, int, int, int]] = []
     first_hit: dict[int, int] = {}
     for n in bridge.notes:
