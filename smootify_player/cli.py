@@ -19,7 +19,7 @@ from . import __version__
 __all__ = ["main", "gui_main", "build_parser", "COMMANDS", "ENV_VARS", "log_level"]
 
 COMMANDS = ("app", "mix", "analyze", "evaluate", "evaluate-mix", "train", "radio", "order",
-            "ratings", "desktop")
+            "ratings", "export", "desktop")
 
 #: The environment variables Smootify reads (README, *Environment*).
 ENV_VARS = {
@@ -174,6 +174,23 @@ def _add_library_parsers(sub: argparse._SubParsersAction) -> None:
                                        "listening-test results, profiles")
     library_commands.add_ratings_args(g)
     _add_log_args(g)
+    _add_export_parser(sub)
+
+
+def _add_export_parser(sub: argparse._SubParsersAction) -> None:
+    """``export``: the queue as the player plays it (smootify_player.player.commands)."""
+    x = sub.add_parser("export", help="the queue as the player plays it, to WAV, FLAC or MIDI")
+    x.add_argument("files", nargs="+", metavar="FILE", help="MIDI files: the queue, in order")
+    x.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="output file: .wav, .flac (16-bit, FluidSynth) or .mid")
+    x.add_argument("--transition", default="ai", choices=("ai", "rule", "crossfade", "cut"),
+                   help="how songs are joined, as the player's setting (default: ai)")
+    x.add_argument("--method", default="smart", choices=("smart", "jsd", "dtw", "random"),
+                   help="how mix points are chosen (default: smart)")
+    x.add_argument("--full-songs", action="store_true", help="play every song whole")
+    x.add_argument("--soundfont", metavar="PATH", help="SoundFont for WAV/FLAC output")
+    x.add_argument("--json", action="store_true", help="print what was written as JSON")
+    _add_log_args(x)
 
 
 def _add_mix_parser(sub: argparse._SubParsersAction) -> None:
@@ -360,6 +377,15 @@ def _run_command(args: argparse.Namespace) -> int:
         return _cmd_analyze(args)
     if args.command == "mix":
         return _cmd_mix(args)
+    if args.command == "export":
+        from .errors import UserFacingError
+        from .player import commands as player_commands
+
+        try:
+            return player_commands.run_export(args, _notice)
+        except UserFacingError as exc:
+            _error(str(exc))
+            return 1
     if args.command in ("radio", "order", "ratings"):
         from .library import commands as library_commands
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -66,3 +67,17 @@ def test_exported_mix_equals_what_the_player_played(tmp_path: Path):
             p.export(tmp_path / "mix.mp3")
     finally:
         p.close()
+
+
+def test_export_command(tmp_path: Path, capsys):
+    from smootify_player.cli import main
+
+    files = [write_song(tmp_path / f"s{i}.mid", bars=8, tempo=150, tonic=i, seed=i)
+             for i in range(2)]
+    out = tmp_path / "mix.mid"
+    assert main(["export", *map(str, files), "-o", str(out), "--transition", "crossfade",
+                 "--json", "-q"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["format"] == "midi" and len(res["joins"]) == 1 and out.stat().st_size > 0
+    assert main(["export", str(files[0]), "-o", str(tmp_path / "mix.mp3"), "-q"]) == 1
+    assert "wav, .flac or .mid" in capsys.readouterr().err
