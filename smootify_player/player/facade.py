@@ -25,6 +25,9 @@ from .view import NowPlaying, RollNote, now_playing, roll
 
 __all__ = ["Player", "RadioSource", "RadioPick"]
 
+#: Radio picks kept in the queue before the song playing; older ones leave the queue.
+RADIO_KEEP = 30
+
 
 class RadioPick(Protocol):
     """What a radio source answers: the file to play next and why it was picked."""
@@ -273,6 +276,23 @@ class Player:
             self.output.set_paused(True)
             self._set_state(PlayState.PAUSED)
 
+    def stop(self) -> None:
+        """Stop and unload: nothing on the timeline, no current song (the app's Clear);
+        :meth:`play` then starts the queue's first playable song afresh."""
+        if self.output.ready:
+            self.output.set_paused(True)
+        self._want_play = None
+        sch = self.scheduler
+        sch.generation += 1  # a join being built for the old timeline is dropped
+        sch.mix_now = None
+        with self.timeline.lock:
+            self.timeline.truncate(0)
+        sch.slots.clear()
+        self.current = None
+        self._set_state(PlayState.STOPPED)
+        self._emit(PlayerEvent.CURRENT, None)
+        self._emit(PlayerEvent.TIMELINE)
+
     def toggle(self) -> None:
         """Play/pause."""
         self.pause() if self.state == PlayState.PLAYING else self.play()
@@ -488,9 +508,25 @@ class Player:
             at = self.play_queue.row_of(entry)
             added = self.play_queue.add([pick.path], None if at is None else at + 1)
             added[0].radio, added[0].reason = True, pick.reason
+            self._radio_trim()
             self._queue_changed()
 
         self.run_background(job, done, 5)
+
+    def _radio_trim(self) -> None:
+        """Drop radio picks long played (all but :data:`RADIO_KEEP` before the song playing)
+        and forget entries off the timeline, so hours of radio stay small."""
+        cur = self.play_queue.row_of(self.current)
+        if cur is None:
+            return
+        old = [i for i, e in enumerate(self.queue[:cur]) if e.radio]
+        if len(old) <= RADIO_KEEP:
+            return
+        self.play_queue.remove(old[:len(old) - RADIO_KEEP], self.current)
+        keep = {u for s in self.scheduler.slots for u in (s.uid, s.a, s.b) if u is not None}
+        if self.current is not None:
+            keep.add(self.current.uid)
+        self.play_queue.forget(keep)
 
     def _revalidate(self) -> None:
         """Drop transitions that no longer match the queue, then ask for the right one."""

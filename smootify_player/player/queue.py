@@ -145,6 +145,15 @@ class PlayQueue:
         self.entries[:] = rest[:to] + moving + rest[to:]
         return True
 
+    def forget(self, keep: set[int]) -> int:
+        """Forget entries no longer queued whose uid is not in ``keep`` (the songs still on
+        the timeline); returns how many. An endless radio session stays small."""
+        queued = {e.uid for e in self.entries}
+        gone = [uid for uid in self._known if uid not in queued and uid not in keep]
+        for uid in gone:
+            del self._known[uid]
+        return len(gone)
+
     def clear(self) -> None:
         """Empty the queue (and forget the order before shuffling)."""
         self.entries.clear()
