@@ -94,6 +94,10 @@
         <translation>설정</translation>
     </message>
     <message>
+        <source>Adding… {n} songs so far</source>
+        <translation>추가하는 중… 지금까지 {n}곡</translation>
+    </message>
+    <message>
         <source>Adding…</source>
         <translation>추가하는 중…</translation>
     </message>
@@ -128,6 +132,14 @@
     <message>
         <source>Could not export the queue: {reason}</source>
         <translation>대기열을 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Queue cleared ({n} songs)</source>
+        <translation>대기열을 비웠습니다 ({n}곡)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
     </message>
     <message>
         <source>Play now (through a bridge)</source>
@@ -172,6 +184,14 @@
     <message>
         <source>Could not save the state to {folder} ({reason}); playing on without saving</source>
         <translation>상태를 {folder}에 저장하지 못했습니다 ({reason}). 저장하지 않고 계속 재생합니다</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBanner</name>
+    <message>
+        <source>+{n} more</source>
+        <extracomment>What waits: (text, error, action label, action).</extracomment>
+        <translation>외 {n}개</translation>
     </message>
 </context>
 <context>
@@ -378,6 +398,18 @@
         <translation>대기열 비우기</translation>
     </message>
     <message>
+        <source>Filter: title, credit, key</source>
+        <translation>필터: 제목, 아티스트, 조성</translation>
+    </message>
+    <message>
+        <source>Show only the songs that match (Ctrl+F)</source>
+        <translation>일치하는 곡만 표시 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Filter the queue</source>
+        <translation>대기열 필터</translation>
+    </message>
+    <message>
         <source>PAUSE</source>
         <translation>일시정지</translation>
     </message>
@@ -389,8 +421,14 @@
 <context>
     <name>QueueTable</name>
     <message>
-        <source>Queue</source>
+        <source>Your playlist is empty.
+Drop MIDI files, folders or M3U playlists here, or use Add files (Ctrl+O).</source>
         <extracomment>The row Enter asked to play.</extracomment>
+        <translation>재생목록이 비어 있습니다.
+MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파일 추가(Ctrl+O)를 사용하세요.</translation>
+    </message>
+    <message>
+        <source>Queue</source>
         <translation>대기열</translation>
     </message>
     <message>
@@ -504,7 +542,7 @@
     <name>Sidebar</name>
     <message>
         <source>Home</source>
-        <extracomment>Column widths of the queue table; 0: title and credit share the rest.</extracomment>
+        <extracomment>Column widths of the queue table; 0: title and credit share the rest. The &quot;#&quot; column is sized from the font (room for &quot;10000&quot;), see :func:`queue_table`.</extracomment>
         <translation>홈</translation>
     </message>
     <message>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,8 +31,9 @@ from .widgets import PianoRoll, tool_button
 __all__ = ["Sidebar", "HomePage", "QueuePage", "QueueTable", "queue_table", "answer_copy",
            "copy_action"]
 
-#: Column widths of the queue table; 0: title and credit share the rest.
-COLUMN_WIDTHS = (44, 0, 0, 70, 90, 100, 112)
+#: Column widths of the queue table; 0: title and credit share the rest. The "#" column is
+#: sized from the font (room for "10000"), see :func:`queue_table`.
+COLUMN_WIDTHS = (56, 0, 0, 70, 90, 100, 112)
 
 
 def label(text: str, name: str) -> QLabel:
@@ -204,7 +206,36 @@ class QueuePage(QWidget):
         actions.addStretch(1)
         self.status_label = label("", "pageMeta")
         actions.addWidget(self.status_label)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(self.tr("Filter: title, credit, key"))
+        self.search.setToolTip(self.tr("Show only the songs that match (Ctrl+F)"))
+        self.search.setAccessibleName(self.tr("Filter the queue"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setFixedWidth(220)
+        self.search.textChanged.connect(self.table_filter)
+        actions.addWidget(self.search)
         return actions
+
+    def table_filter(self, *_: Any) -> None:
+        """Hide the rows that do not match the search box (all show when it is empty)."""
+        self.table.set_filter(self.search.text())
+
+    def _fix_pill_width(self) -> None:
+        """PLAY and PAUSE take the same width: the row does not jump when they swap."""
+        b = self.play_pill
+        b.ensurePolished()
+        text = b.text()
+        widths = []
+        for t in (self.tr("PLAY"), self.tr("PAUSE")):
+            b.setText(t)
+            widths.append(b.sizeHint().width())
+        b.setText(text)
+        b.setMinimumWidth(max(widths))
+
+    def showEvent(self, ev: Any) -> None:
+        super().showEvent(ev)
+        self._fix_pill_width()
 
     def set_playing(self, playing: bool) -> None:
         self.play_pill.setText(self.tr("PAUSE") if playing else self.tr("PLAY"))
@@ -250,6 +281,58 @@ class QueueTable(QTableView):
 
     #: The row Enter asked to play.
     play_requested = Signal(QModelIndex)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter_text = ""
+        self.empty = QLabel(self.viewport())  # the empty state, over the empty table
+        self.empty.setObjectName("emptyState")
+        self.empty.setText(self.tr("Your playlist is empty.\nDrop MIDI files, folders or "
+                                   "M3U playlists here, or use Add files (Ctrl+O)."))
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.empty.hide()
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        for sig in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            sig.connect(self._rows_changed)
+        for sig in (model.rowsMoved, model.layoutChanged):
+            sig.connect(self._refilter)
+        self._rows_changed()
+
+    def _rows_changed(self, *_: Any) -> None:
+        self.empty.setVisible(self.model().rowCount() == 0)
+        self._place_empty()
+        self._refilter()
+
+    def _place_empty(self) -> None:
+        self.empty.setGeometry(self.viewport().rect().adjusted(24, 0, -24, 0))
+
+    def resizeEvent(self, ev: Any) -> None:
+        super().resizeEvent(ev)
+        self._place_empty()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows whose title, credit or key contains ``text`` (any case)."""
+        self.filter_text = text.strip().casefold()
+        self._refilter()
+
+    def _refilter(self, *_: Any) -> None:
+        model, needle = self.model(), self.filter_text
+        if model is None:
+            return
+        for row in range(model.rowCount()):
+            hide = bool(needle) and not any(
+                needle in str(model.data(model.index(row, col)) or "").casefold()
+                for col in (1, 2, 5))
+            if self.isRowHidden(row) != hide:
+                self.setRowHidden(row, hide)
+
+    def visible_rows(self) -> list[int]:
+        """The rows the filter lets through."""
+        return [r for r in range(self.model().rowCount()) if not self.isRowHidden(r)]
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:
         mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -314,11 +397,15 @@ def queue_table(model: QueueModel) -> QueueTable:
     hh = table.horizontalHeader()
     hh.setHighlightSections(False)
     hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    number = table.fontMetrics().horizontalAdvance("10000") + 24  # the item's padding
     for col, w in enumerate(COLUMN_WIDTHS):
+        w = max(w, number) if col == 0 else w
         if w:
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             table.setColumnWidth(col, w)
         else:
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+    hh.setSectionsClickable(True)  # a click sorts the queue by that column (the window)
+    hh.setSortIndicatorShown(False)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     return table

@@ -98,6 +98,12 @@ QSlider::handle:horizontal:focus {{ background: {GREEN}; }}
     font-weight: 600;
 }}
 #notice[kind="error"] {{ background: #C0392B; }}
+#emptyState {{ color: {SUBTLE}; font-size: 15px; }}
+QLineEdit#search {{
+    background: #242424; color: {TEXT}; border: 1px solid #3E3E3E; border-radius: 14px;
+    padding: 4px 10px;
+}}
+QLineEdit#search:focus {{ border-color: {TEXT}; }}
 #panel {{ background: {PANEL}; border-radius: 8px; }}
 #rollTitle {{ color: {SUBTLE}; font-size: 12px; font-weight: 700; }}
 QDialog {{ background: #282828; }}

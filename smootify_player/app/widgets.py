@@ -3,12 +3,18 @@ the notice banner."""
 
 from __future__ import annotations
 
+import html
+import time
+from collections import deque
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetrics,
+    QFontMetricsF,
     QLinearGradient,
     QMouseEvent,
     QPainter,
@@ -34,8 +40,8 @@ from .i18n import core_text, join_name, translate
 from .icons import icon, svg_pixmap
 from .theme import FAMILY_COLORS, GREEN, MUTED, SUBTLE
 
-__all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "fmt_time",
-           "tool_button"]
+__all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "ElidedLabel",
+           "JumpSlider", "elide_pair", "fmt_time", "family_name", "tool_button"]
 
 
 def family_name(name: str) -> str:
@@ -88,6 +94,8 @@ class PianoRoll(QWidget):
         self.setAccessibleName(self.tr("Piano roll"))
         self.setAccessibleDescription(self.tr("The notes playing now; bridges are highlighted"))
         self._colors = [QColor(c) for c in FAMILY_COLORS]
+        self.legend_rect = QRectF()
+        self.chips: list[QRectF] = []  # where the last paint put the bridge chips
         self._font = QFont(self.font())
         self._font.setPointSizeF(8.5)
         self._font.setBold(True)
@@ -108,25 +116,39 @@ class PianoRoll(QWidget):
             return (t - t0) / (t1 - t0) * w
 
         notes, spans = self.player.roll(t0, t1) if self.player.timeline.segments else ([], [])
-        for s0, s1, composer in spans:
-            self._paint_bridge(p, QRectF(x(s0), 0, x(s1) - x(s0), h), composer, w)
+        self.legend_rect = self._legend_rect()
+        bands = [(QRectF(x(s0), 0, x(s1) - x(s0), h), composer) for s0, s1, composer in spans]
+        for band, _ in bands:
+            self._paint_band(p, band)
         if notes:
             self._paint_notes(p, notes, x, now, top=22.0, bottom=h - 8.0)
-        # playhead
-        px = x(now)
-        p.setPen(QPen(QColor("#FFFFFF"), 1.5))
-        p.drawLine(QPointF(px, 0), QPointF(px, h))
+        if self.playhead_shown():
+            px = x(now)
+            p.setPen(QPen(QColor("#FFFFFF"), 1.5))
+            p.drawLine(QPointF(px, 0), QPointF(px, h))
+        self.chips = []
         self._paint_legend(p)
+        for band, composer in bands:
+            self._paint_chip(p, band, composer, w)
         if not self.player.timeline.segments:
             p.setPen(QColor(MUTED))
             p.drawText(r, Qt.AlignmentFlag.AlignCenter,
                        self.tr("Press PLAY: the piano roll follows the music"))
         p.end()
 
-    def _paint_bridge(self, p: QPainter, band: QRectF, composer: str, w: float) -> None:
-        """A join: a green band with edges and a chip naming what composed it."""
-        label = (self.tr("BRIDGE · {composer}").format(composer=join_name(composer).upper())
-                 if composer else self.tr("BRIDGE"))
+    def playhead_shown(self) -> bool:
+        """The playhead shows while a song is loaded (playing or paused), not before."""
+        return bool(self.player.timeline.segments) and \
+            self.player.state in ("playing", "paused")
+
+    def _legend_rect(self) -> QRectF:
+        """Where the instrument legend is drawn (top left)."""
+        fm = QFontMetricsF(self._font)
+        width = sum(22 + fm.horizontalAdvance(family_name(n)) for n in FAMILIES)
+        return QRectF(4, 2, width + 6, 18)
+
+    def _paint_band(self, p: QPainter, band: QRectF) -> None:
+        """A join: a green band with edges."""
         h = band.height()
         g = QLinearGradient(band.topLeft(), band.bottomLeft())
         g.setColorAt(0, QColor(29, 185, 84, 90))
@@ -135,12 +157,21 @@ class PianoRoll(QWidget):
         p.setPen(QPen(QColor(GREEN), 1.5))
         p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
         p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
+
+    def _paint_chip(self, p: QPainter, band: QRectF, composer: str, w: float) -> None:
+        """The chip naming what composed a join, at the band's top right; below the legend
+        when it would cover it."""
+        label = (self.tr("BRIDGE · {composer}").format(composer=join_name(composer).upper())
+                 if composer else self.tr("BRIDGE"))
         p.setFont(self._font)
         fm = p.fontMetrics()
         chip = QRectF(0, 0, fm.horizontalAdvance(label) + 14, 18)
         chip.moveTopRight(QPointF(min(band.right(), w) - 6, 4))
         if chip.left() < band.left() + 4 and band.left() > 0:
             chip.moveTopLeft(QPointF(band.left() + 6, 4))
+        if chip.intersects(self.legend_rect):
+            chip.moveTop(self.legend_rect.bottom() + 4)
+        self.chips.append(chip)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(GREEN))
         p.drawRoundedRect(chip, 9, 9)
@@ -182,6 +213,79 @@ class PianoRoll(QWidget):
             shown = family_name(name)
             p.drawText(QPointF(lx + 12, 15), shown)
             lx += 22 + p.fontMetrics().horizontalAdvance(shown)
+
+
+def elide_pair(text: str, fm: QFontMetrics, width: int, sep: str = " + ") -> str:
+    """``text`` elided with "…" to fit ``width``; an "A + B" title gives B (what comes) its
+    room first and elides A, so both names stay readable."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    right = Qt.TextElideMode.ElideRight
+    if sep not in text:
+        return fm.elidedText(text, right, width)
+    a, b = text.split(sep, 1)
+    room = width - fm.horizontalAdvance(sep)
+    aw, bw = fm.horizontalAdvance(a), fm.horizontalAdvance(b)
+    if aw <= room * 0.35:  # A is short: it stays whole, B takes the rest
+        return a + sep + fm.elidedText(b, right, room - aw)
+    b_el = fm.elidedText(b, right, int(min(bw, room * 0.6)))
+    return fm.elidedText(a, right, room - fm.horizontalAdvance(b_el)) + sep + b_el
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that elides its text with "…" to fit (see :func:`elide_pair`); the
+    whole text is its tooltip and accessible name while elided."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full = ""
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.set_full(text)
+
+    def set_full(self, text: str) -> None:
+        """Show ``text`` (elided when it does not fit)."""
+        if text != self.full:
+            self.full = text
+            self._refit()
+
+    def _refit(self) -> None:
+        self.ensurePolished()
+        shown = elide_pair(self.full, self.fontMetrics(), max(self.contentsRect().width(), 1))
+        if shown != self.text():
+            self.setText(shown)
+        tip = self.full if shown != self.full else ""
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+            self.setAccessibleName(tip)
+
+    def resizeEvent(self, ev: Any) -> None:
+        super().resizeEvent(ev)
+        self._refit()
+
+    def changeEvent(self, ev: QEvent) -> None:
+        super().changeEvent(ev)
+        if ev.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._refit()
+
+
+class JumpSlider(QSlider):
+    """A slider whose groove jumps to the click (not a page step), then drags from there."""
+
+    def mousePressEvent(self, ev: QMouseEvent) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            opt = QStyleOptionSlider()
+            self.initStyleOption(opt)
+            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                                 QStyle.SubControl.SC_SliderHandle, self)
+            if not handle.contains(ev.position().toPoint()):
+                groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                                     QStyle.SubControl.SC_SliderGroove, self)
+                span = max(groove.width() - handle.width(), 1)
+                x = int(ev.position().x()) - groove.left() - handle.width() // 2
+                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                                             x, span))
+        super().mousePressEvent(ev)
 
 
 class SeekSlider(QSlider):
@@ -299,9 +403,9 @@ class NowPlayingBar(QWidget):
         texts = QVBoxLayout()
         texts.setSpacing(2)
         texts.addStretch(1)
-        self.title = QLabel(self.tr("Nothing playing"))
+        self.title = ElidedLabel(self.tr("Nothing playing"))
         self.title.setObjectName("nowTitle")
-        self.subtitle = QLabel("")
+        self.subtitle = ElidedLabel("")
         self.subtitle.setObjectName("nowSub")
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
@@ -352,7 +456,7 @@ class NowPlayingBar(QWidget):
         self.audio_label = QLabel("")
         self.audio_label.setObjectName("time")
         self.vol_btn = tool_button("volume", self.tr("Mute"), 18)
-        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume = JumpSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setSingleStep(5)
         self.volume.setPageStep(10)
@@ -375,8 +479,8 @@ class NowPlayingBar(QWidget):
 
     def update_from(self, np_: NowPlaying) -> None:
         """Refresh the card, the times and the seek bar from ``np_``."""
-        self.title.setText(np_.title or self.tr("Nothing playing"))
-        self.subtitle.setText(core_text(np_.subtitle))
+        self.title.set_full(np_.title or self.tr("Nothing playing"))
+        self.subtitle.set_full(core_text(np_.subtitle))
         self.cover.set_bridge(np_.in_bridge)
         self.elapsed.setText(fmt_time(np_.position))
         self.total.setText(fmt_time(np_.duration))
@@ -396,32 +500,87 @@ def _time_label() -> QLabel:
 
 
 class NoticeBanner(QLabel):
-    """A one-line notice floating at the bottom of its parent for a few seconds.
+    """Notices floating at the bottom of its parent, one at a time, each for a few seconds.
 
-    Errors and information look different (the theme styles the ``kind`` property).
+    Notices queue up: a new one waits for the one showing (each shows at least
+    :attr:`MIN_MS`, :attr:`SHOW_MS` when none waits), so none hides another; "+N more"
+    says how many wait. A notice may carry an action (a link, e.g. "Undo"). Errors and
+    information look different (the theme styles the ``kind`` property). It keeps itself
+    centred over its parent as the parent resizes or first shows.
     """
 
     SHOW_MS = 7000
+    MIN_MS = 3000
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("notice")
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.hide()
+        #: What waits: (text, error, action label, action).
+        self.pending: deque[tuple[str, bool, str, Callable[[], None] | None]] = deque()
+        self.current = ""
+        self._label = ""
+        self._action: Callable[[], None] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.hide)
+        self._timer.timeout.connect(self.next)
+        self._shown_at = 0.0
+        self.linkActivated.connect(self._activated)
+        parent.installEventFilter(self)
 
-    def post(self, text: str, error: bool = False) -> None:
-        """Show ``text`` for :attr:`SHOW_MS` milliseconds."""
+    def post(self, text: str, error: bool = False, action: str = "",
+             on_action: Callable[[], None] | None = None) -> None:
+        """Show ``text`` now, or after the notices already waiting."""
+        self.pending.append((text, error, action, on_action))
+        if not self.isVisible() and not self._timer.isActive():
+            self.next()
+        else:
+            self._update_more()
+            left = self._timer.remainingTime()
+            shown = (time.monotonic() - self._shown_at) * 1000
+            if left > 0 and shown + left > self.MIN_MS:  # the one showing gives way sooner
+                self._timer.start(max(int(self.MIN_MS - shown), 0))
+
+    def next(self) -> None:
+        """Show the next waiting notice, or hide when none waits."""
+        if not self.pending:
+            self.current, self._action = "", None
+            self.hide()
+            return
+        text, error, action, on_action = self.pending.popleft()
+        self.current, self._action, self._label = text, on_action, action
         self.setProperty("kind", "error" if error else "info")
         self.style().unpolish(self)
         self.style().polish(self)
-        self.setText(text)
-        self.place()
+        self._update_more()
         self.show()
         self.raise_()
-        self._timer.start(self.SHOW_MS)
+        self._shown_at = time.monotonic()
+        self._timer.start(self.MIN_MS if self.pending else self.SHOW_MS)
+
+    def _update_more(self) -> None:
+        body = html.escape(self.current)
+        if self._action is not None:
+            body += f' &nbsp;<a href="action" style="color:#ffffff; font-weight:700">' \
+                    f"{html.escape(self._label)}</a>"
+        if self.pending:
+            more = self.tr("+{n} more").format(n=len(self.pending))
+            body += f' &nbsp;<span style="color:#d0d0d0">{html.escape(more)}</span>'
+        self.setText(body)
+        self.place()
+
+    def _activated(self, _link: str) -> None:
+        action, self._action = self._action, None
+        self.next()
+        if action is not None:
+            action()
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if obj is self.parentWidget() and ev.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.place()
+        return False
 
     def place(self) -> None:
         """Centre it near the bottom of its parent, at most 720 pixels wide."""

@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(960, 600))
         self.setAcceptDrops(True)
         self.model = QueueModel(player, self.add_paths, self)
+        self._adding = 0  # add_paths batches still loading
+        self._added = self._queue_len = 0
+        self._cleared: dict[str, Any] | None = None  # what Undo puts back
+        self._sort = (-1, False)  # the column the queue was last sorted by, descending
         self._build()
         self._wire()
         self._shortcuts()
@@ -155,7 +159,8 @@ class MainWindow(QMainWindow):
         qp.repeat_btn.toggled.connect(self._repeat_toggled)
         qp.add_btn.clicked.connect(self.add_files_dialog)
         qp.export_btn.clicked.connect(self.export_dialog)
-        qp.clear_btn.clicked.connect(self.player.clear)
+        qp.clear_btn.clicked.connect(self.clear_queue)
+        self.table.horizontalHeader().sectionClicked.connect(self.sort_by)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
@@ -165,7 +170,7 @@ class MainWindow(QMainWindow):
         sb, qp, nb = self.sidebar, self.queue_page, self.now_bar
         chain = [sb.nav_home, sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
                  qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                 qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
+                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
                  nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
@@ -212,13 +217,35 @@ class MainWindow(QMainWindow):
         sc(QKeySequence.StandardKey.Delete, self.remove_selected)
         sc("Ctrl+Q", self.close)
         sc("Ctrl+O", self.add_files_dialog)
+        sc("Ctrl+F", self.focus_search)
+        sc("Ctrl+Z", self.undo_clear)
 
     # ------------------------------------------------------------------ actions
     def add_paths(self, paths: list[Path], at: int | None = None, play: bool = False) -> None:
-        """Queue files, folders and playlists (checked and analysed in the background)."""
-        self.status_label.setText(self.tr("Adding…"))
-        self.player.add_checked(paths, at, play=play,
-                                done=lambda new: self.status_label.setText(""))
+        """Queue files, folders and playlists (checked and analysed in the background); the
+        rows fill in as they load, and the status line counts them."""
+        if not self._adding:
+            self._added, self._queue_len = 0, len(self.player.queue)
+        self._adding += 1
+        self._show_adding()
+        self.player.add_checked(paths, at, play=play, done=self._added_done)
+
+    def _show_adding(self) -> None:
+        self.status_label.setText(self.tr("Adding… {n} songs so far").format(n=self._added)
+                                  if self._added else self.tr("Adding…"))
+
+    def _count_added(self) -> None:
+        """A queue change while adding: count the new rows."""
+        n = len(self.player.queue)
+        if self._adding and n > self._queue_len:
+            self._added += n - self._queue_len
+            self._show_adding()
+        self._queue_len = n
+
+    def _added_done(self, _new: list[Any]) -> None:
+        self._adding = max(0, self._adding - 1)
+        if not self._adding:
+            self.status_label.setText("")
 
     def add_files_dialog(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
@@ -252,6 +279,74 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.post_notice(self.tr("Could not export the queue: {reason}").format(
                 reason=exc.strerror or exc), error=True)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the queue page's filter box."""
+        self.show_page(1)
+        self.queue_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.queue_page.search.selectAll()
+
+    def clear_queue(self) -> None:
+        """Clear: the queue empties and playback stops (the card is empty, PLAY plays
+        nothing); a notice offers Undo (also Ctrl+Z), which puts the rows back."""
+        q = self.player.queue
+        if not q:
+            return
+        self._cleared = {"paths": [e.path for e in q], "songs": [e.song for e in q],
+                         "labels": {e.path: e.label for e in q if e.label}}
+        self.player.clear()
+        stop = getattr(self.player, "stop", None)
+        if stop is not None:
+            stop()
+        self.post_notice(self.tr("Queue cleared ({n} songs)").format(n=len(q)),
+                         action=self.tr("Undo"), on_action=self.undo_clear)
+
+    def undo_clear(self) -> None:
+        """Put back what the last Clear removed (at the top, in its order)."""
+        cleared, self._cleared = self._cleared, None
+        if cleared is not None:
+            self.player.add(cleared["paths"], 0, cleared["songs"], cleared["labels"])
+
+    def sort_by(self, col: int) -> None:
+        """A click on a column header sorts the queue by it (again: the other way round)."""
+        if col == 0:
+            return
+        last, desc = self._sort
+        desc = not desc if last == col else False
+        self._sort = (col, desc)
+        m = self.model
+
+        def key(row: int) -> tuple[int, Any]:
+            e = m.entry(row)
+            song = e.song if e is not None else None
+            if col in (3, 4):  # length, tempo: numbers
+                value: Any = (song.duration if col == 3 else song.tempo) if song else -1.0
+            elif col == 5:
+                value = (song.key.minor, song.key.tonic) if song else (2, 0)
+            else:
+                value = str(m.data(m.index(row, col)) or "").casefold()
+            return (0, value)
+
+        order = sorted(range(m.rowCount()), key=key, reverse=desc)
+        uids = [m.entry(r).uid for r in order]  # type: ignore[union-attr]
+        for i, uid in enumerate(uids):  # one move a row out of place
+            row = next(r for r, e in enumerate(self.player.queue) if e.uid == uid)
+            if row != i:
+                self.player.move([row], i)
+        hh = self.table.horizontalHeader()
+        hh.setSortIndicatorShown(True)
+        hh.setSortIndicator(col, Qt.SortOrder.DescendingOrder if desc
+                            else Qt.SortOrder.AscendingOrder)
+
+    def scroll_to_current(self) -> None:
+        """Bring the playing song's row into view (not while the user drags or selects)."""
+        cur = self.player.current
+        if cur is None or self.table.state() != self.table.State.NoState:
+            return
+        row = next((r for r, e in enumerate(self.player.queue) if e is cur), None)
+        if row is not None and not self.table.isRowHidden(row):
+            self.table.scrollTo(self.model.index(row, 1),
+                                self.table.ScrollHint.EnsureVisible)
 
     def remove_selected(self) -> None:
         rows = [i.row() for i in self.table.selectionModel().selectedRows()]
@@ -320,19 +415,16 @@ class MainWindow(QMainWindow):
             self.save_state()
 
     # ------------------------------------------------------------------ notices
-    def post_notice(self, text: str, error: bool = False) -> None:
-        """Show a one-line notice over the main pane for a few seconds (styled as an error
-        with ``error`` or when ``text`` is a :class:`Notice` of level error)."""
+    def post_notice(self, text: str, error: bool = False, action: str = "",
+                    on_action: Any = None) -> None:
+        """Show a one-line notice over the main pane for a few seconds, after those already
+        waiting (styled as an error with ``error`` or when ``text`` is a :class:`Notice` of
+        level error); ``action`` is a link that runs ``on_action``."""
         error = error or getattr(text, "level", None) == NoticeLevel.ERROR
         text = text.strip().splitlines()[0] if text.strip() else text
         self.notices.append(text)
-        self.notice_label.post(text, error)
+        self.notice_label.post(text, error, action, on_action)
         self.notice_posted.emit(text)
-
-    def resizeEvent(self, ev: Any) -> None:
-        super().resizeEvent(ev)
-        if self.notice_label.isVisible():
-            self.notice_label.place()
 
     # ------------------------------------------------------------------ player events
     def _on_player(self, kind: str, payload: Any) -> None:
@@ -344,6 +436,7 @@ class MainWindow(QMainWindow):
             self.now_bar.set_playing(payload == "playing")
             self.queue_page.set_playing(payload == "playing")
         elif kind == "queue":
+            self._count_added()
             self._refresh_meta()
             if self.player.shuffled_from is None and self.shuffle_btn.isChecked():
                 QueuePage.set_quietly(self.shuffle_btn, False)
@@ -351,6 +444,8 @@ class MainWindow(QMainWindow):
             self._refresh_meta()
         elif kind == "audio":
             self.sidebar.set_audio(payload)
+        elif kind == "current":  # after the view has laid out rows added just before
+            QTimer.singleShot(0, self.scroll_to_current)
 
     def show_title(self, title: str) -> None:
         """The window title follows the song: "Title — Smootify" ("A + B — Smootify" during

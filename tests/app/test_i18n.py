@@ -21,7 +21,7 @@ TS = REPO / "resources" / "i18n" / "smootify_ko.ts"
 QM = REPO / "resources" / "i18n" / "smootify_ko.qm"
 BIN = Path(sys.executable).parent
 #: English a Korean window may keep: names, key names, formats, shortcuts.
-ALLOWED = re.compile(r"Smootify|MuseScore General Lite|MIDI|M3U8|AI|JSD|DTW|BPM|Ctrl|Shift|"
+ALLOWED = re.compile(r"Smootify|MuseScore General Lite|MIDI|M3U8?|AI|JSD|DTW|BPM|Ctrl|Shift|"
                      r"Enter|Delete|Space|silent|[A-G](#|b)?(?= )")
 
 

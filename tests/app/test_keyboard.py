@@ -53,7 +53,7 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     # the two pages are one stop, like tabs: Tab reaches the page shown, arrows the other
     expected = [sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
                 qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
+                qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
                 nb.volume]
     walk = tab_walk(sb.nav_queue)
     assert walk == expected, [x.accessibleName() or x.text() for x in walk]
@@ -69,7 +69,7 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     # Shift+Tab walks back out of the table too
     qp.table.setFocus(Qt.FocusReason.TabFocusReason)
     QTest.keyClick(qp.table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert focused() is qp.clear_btn
+    assert focused() is qp.search
     # on the home page the playlist's controls are skipped
     w.show_page(0)
     walk = tab_walk(sb.nav_home)
