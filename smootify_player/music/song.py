@@ -22,7 +22,8 @@ from .features import STEPS_PER_BAR, BarFeatures, bar_features
 from .key import Key, estimate_key
 from .smf import repair_smf
 
-__all__ = ["Song", "SongError", "TempoMap", "Voice", "MAX_BARS", "STATE_CCS", "clear_cache"]
+__all__ = ["Song", "SongError", "TempoMap", "Track", "Voice", "MAX_BARS", "STATE_CCS",
+           "clear_cache"]
 
 #: Longest song analysed (about 1.5 hours at 120 BPM); longer files are refused.
 MAX_BARS = 3000
@@ -63,6 +64,17 @@ class TempoMap:
         tick = np.asarray(tick, dtype=np.float64)
         i = np.clip(np.searchsorted(self._ticks, tick, side="right") - 1, 0, None)
         return 60.0 / (self._scales[i] * self.resolution)
+
+
+@dataclass(frozen=True)
+class Track:
+    """What the timeline needs of one of the file's instruments (the notes live in arrays)."""
+
+    program: int
+    is_drum: bool
+    name: str
+    n_notes: int
+    n_controls: int  # controller changes
 
 
 @dataclass
@@ -136,15 +148,31 @@ class Song:
     """
 
     def __init__(self, path: Path, midi: pretty_midi.PrettyMIDI, digest: str,
-                 credit: str | None = None):
+                 credit: str | None = None, source: bytes | None = None):
         self.path = Path(path)
-        self.midi = midi
+        self._midi: pretty_midi.PrettyMIDI | None = midi
+        self._source = source
         self.digest = digest
         self.credit = credit
         #: What a lenient reading repaired (empty for a clean file), one short note each.
         self.repairs: list[str] = []
         self.tempo_map = TempoMap(midi.resolution, midi._tick_scales)
         self._analyse()
+        if source is not None:
+            # A parsed file is tens of thousands of Python objects (megabytes): once
+            # analysed, a Song keeps arrays and the file's bytes, and parses again on demand.
+            self._midi = None
+
+    @property
+    def midi(self) -> pretty_midi.PrettyMIDI:
+        """The parsed file (parsed again from its bytes when asked: it is not kept)."""
+        if self._midi is not None:
+            return self._midi
+        assert self._source is not None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mf = mido.MidiFile(file=io.BytesIO(self._source), clip=True)
+            return pretty_midi.PrettyMIDI(mido_object=mf)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -205,11 +233,12 @@ class Song:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                parsed = data
                 try:
                     mf = mido.MidiFile(file=io.BytesIO(data), clip=True)
                 except Exception:  # noqa: BLE001 - strict reading failed: try the lenient way
-                    fixed, repairs = repair_smf(data)
-                    mf = mido.MidiFile(file=io.BytesIO(fixed), clip=True)
+                    parsed, repairs = repair_smf(data)
+                    mf = mido.MidiFile(file=io.BytesIO(parsed), clip=True)
                 credit = _credit(mf)
                 if mf.type == 2:
                     raise SongError(f"{name}: MIDI type 2 (independent sequences) is not supported")
@@ -224,13 +253,17 @@ class Song:
             raise SongError(f"{name}: unreadable MIDI ({why})") from None
         if midi.resolution <= 0:
             raise SongError(f"{name}: SMPTE timing is not supported")
-        song = cls(path, midi, digest or hashlib.sha1(data).hexdigest(), credit)
+        song = cls(path, midi, digest or hashlib.sha1(data).hexdigest(), credit, parsed)
         song.repairs = repairs
         return song
 
     # ----------------------------------------------------------------- analysis
     def _analyse(self) -> None:
         midi, name = self.midi, self.path.name
+        #: Per instrument of the file: program, drums, name and event counts.
+        self.tracks = [Track(int(i.program), bool(i.is_drum), i.name,
+                             len(i.notes), len(i.control_changes))
+                       for i in midi.instruments]
         tmap = self.tempo_map
         notes = [(inst, n) for inst in midi.instruments for n in inst.notes]
         if not notes:
@@ -261,21 +294,24 @@ class Song:
                           for inst in midi.instruments]
         self.bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
                             for inst in midi.instruments]
-        active, onset = self._rolls()
+        active, onset = self._rolls(midi)
         if not self._instruments:
             raise SongError(f"{name}: no notes in usable instruments")
-        self._active, self._onset = active, onset
+        # Kept packed, a bit a pitch: an eighth of the bool rolls (800 KB each for a song
+        # of a hundred bars); pianoroll() unpacks the bars asked for.
+        self._active = np.packbits(active, axis=-1)
+        self._onset = np.packbits(onset, axis=-1)
         self.features: BarFeatures = bar_features(active, onset)
         self.key: Key = estimate_key(self.features.pc)
 
-    def _rolls(self) -> tuple[np.ndarray, np.ndarray]:
+    def _rolls(self, midi: pretty_midi.PrettyMIDI) -> tuple[np.ndarray, np.ndarray]:
         """The 5-family (active, onset) rolls at 16 steps a bar; fills ``_instruments``."""
         n_bars = self.n_bars
         n_steps = n_bars * STEPS_PER_BAR
         active = np.zeros((n_steps, N_FAMILIES, 128), bool)
         onset = np.zeros_like(active)
         self._instruments: list[_Instrument] = []
-        for index, (inst, arr) in enumerate(zip(self.midi.instruments, self.note_arrays)):
+        for index, (inst, arr) in enumerate(zip(midi.instruments, self.note_arrays)):
             fam = family_of(inst.program, inst.is_drum)
             if fam is None or not inst.notes:
                 continue
@@ -370,8 +406,8 @@ class Song:
         if hi > lo:
             dst = (lo - bar_from) * STEPS_PER_BAR
             src = slice(lo * STEPS_PER_BAR, hi * STEPS_PER_BAR)
-            act[dst:dst + (hi - lo) * STEPS_PER_BAR] = self._active[src]
-            ons[dst:dst + (hi - lo) * STEPS_PER_BAR] = self._onset[src]
+            act[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(self._active[src], axis=-1)
+            ons[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(self._onset[src], axis=-1)
         return act, ons
 
     def programs(self, bar_from: int, bar_to: int) -> tuple[int | None, ...]:

@@ -442,7 +442,7 @@ def _song_events(song: Song, t0: float, t1: float, end: int,
     blocks: list[np.ndarray] = []
     state_ccs = np.array(_STATE_CCS)
     chans = _assign_channels(song)
-    for i, (inst, ch) in enumerate(zip(song.midi.instruments, chans)):
+    for i, (inst, ch) in enumerate(zip(song.tracks, chans)):
         if ch is None:
             continue
         rows += [(0, CC, ch, _CC_RESET_ALL, 0), (0, CC, ch, _CC_VOLUME, 100),
@@ -515,8 +515,8 @@ def _assign_channels(song: Song) -> list[int | None]:
     by_program: dict[int, int] = {}
     free = [c for c in range(CHANNELS_PER_BLOCK) if c != DRUM_CHANNEL]
     n_used = 0
-    for inst in song.midi.instruments:
-        if not inst.notes and not inst.control_changes:
+    for inst in song.tracks:
+        if not inst.n_notes and not inst.n_controls:
             chans.append(None)
         elif inst.is_drum:
             chans.append(DRUM_CHANNEL)

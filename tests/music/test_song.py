@@ -323,3 +323,20 @@ def test_illegal_tempo_is_refused_in_one_line(tmp_path, tempo):
     with pytest.raises(SongError, match="illegal tempo") as err:
         Song.load(p)
     assert "\n" not in str(err.value) and p.name in str(err.value)
+
+
+def test_a_song_keeps_arrays_and_bytes_not_the_parsed_file(tmp_path):
+    """A queued song costs its arrays, not a parsed file's tens of thousands of objects."""
+    import pickle
+
+    from smootify_player.music.features import bar_features
+
+    song = Song.load(write_song(tmp_path / "s.mid", bars=32, tempo=110, seed=4))
+    assert song._midi is None
+    parsed = song.midi  # parsed again on demand, the same file
+    assert [len(i.notes) for i in parsed.instruments] == [t.n_notes for t in song.tracks]
+    assert [i.program for i in parsed.instruments] == [t.program for t in song.tracks]
+    act, ons = song.pianoroll(0, song.n_bars)  # unpacked from the packed rolls
+    again = bar_features(act, ons)
+    assert np.array_equal(again.pc, song.features.pc)
+    assert len(pickle.dumps(song)) < len(pickle.dumps(parsed)) / 2
