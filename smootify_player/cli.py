@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .errors import OneLineParser
 
 __all__ = ["main", "gui_main", "build_parser", "COMMANDS", "ENV_VARS", "log_level"]
 
@@ -50,11 +51,7 @@ class CliError(Exception):
     """A usage or input error: printed as one line, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error that points at ``--help`` instead of the usage block."""
-
-    def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+_Parser = OneLineParser
 
 
 def _error(msg: str) -> None:

@@ -1,8 +1,17 @@
-"""One-line error messages for notices: :func:`one_line` and :class:`UserFacingError`."""
+"""One-line error messages: :func:`one_line`, :class:`UserFacingError`, :class:`OneLineParser`."""
 
 from __future__ import annotations
 
-__all__ = ["UserFacingError", "one_line"]
+import argparse
+
+__all__ = ["OneLineParser", "UserFacingError", "one_line"]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with a one-line error that points at ``--help`` instead of the usage block."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 class UserFacingError(Exception):

@@ -171,6 +171,11 @@ def test_mistyped_command_is_an_error_with_a_hint():
     assert "did you mean" not in line and "commands: app, mix" in line
 
 
+def test_an_unknown_option_of_the_app_is_one_line():
+    line = _one_line_error(_run("--bogus"))
+    assert "unrecognized arguments: --bogus" in line and "--help" in line
+
+
 @pytest.fixture
 def fake_app(monkeypatch):
     """Replace the desktop app by a recorder; the CLI's routing runs in-process."""

@@ -23,7 +23,9 @@ log = logging.getLogger("smootify.app")
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Options of the app (the CLI hands over everything that is not a subcommand)."""
-    p = argparse.ArgumentParser(prog="smootify", description="Smootify: an endless MIDI "
+    from ..errors import OneLineParser
+
+    p = OneLineParser(prog="smootify", description="Smootify: an endless MIDI "
                                 "playlist that composes a bridge between every two songs.")
     from .. import __version__
 
