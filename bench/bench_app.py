@@ -4,7 +4,9 @@ Run under a display (``xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python
 bench/bench_app.py``) or with ``QT_QPA_PLATFORM=offscreen``. Prints one JSON object.
 
 ``--screenshot docs/screenshot.png`` instead plays the demo playlist, jumps to just before
-the first bridge and saves the real window as it shows "A + B" with the bridge in the roll.
+the first bridge and saves the real window as it shows "A + B" with the bridge in the roll;
+``--lang ko`` takes it in Korean (docs/screenshot-ko.png; needs a Korean font, e.g.
+fonts-nanum).
 """
 
 from __future__ import annotations
@@ -209,22 +211,28 @@ def _controls(app, p) -> dict:
     return out
 
 
-def screenshot(path: Path, at_bridge: bool = True) -> dict:
-    """Save the real window while the first bridge plays (or, failing that, while playing)."""
+def screenshot(path: Path, at_bridge: bool = True, lang: str = "en") -> dict:
+    """Save the real window while the first bridge plays (or, failing that, while playing),
+    in ``lang`` (en, ko)."""
     from PySide6.QtWidgets import QApplication
 
+    from smootify_player.app import i18n
     from smootify_player.app.main import build, parse_args
     from smootify_player.app.theme import apply_theme
 
     app = QApplication.instance() or QApplication(["smootify"])
+    app.setApplicationDisplayName("Smootify")
     apply_theme(app)
+    i18n.install(app, lang)
     with tempfile.TemporaryDirectory() as state:
         Path(state, "state.json").write_text(json.dumps(
             {"queue": [], "settings": {"transition": "ai"}, "volume": 0.8}))
         built = build(parse_args(["--state-dir", state, "--silent", "--new-instance"]))
         w, p = built.window, built.player
-        for f in _demo():
-            p.add([f])
+        from smootify_player.player import expand
+
+        demo = expand([ROOT / "resources" / "demo" / "demo.m3u8"])  # with its titles
+        p.add(demo.paths, labels=demo.labels)
         w.show()
 
         def pump(sec: float, until=None) -> bool:
@@ -242,14 +250,15 @@ def screenshot(path: Path, at_bridge: bool = True) -> dict:
              all(e.status != "analysing" and e.status != "waiting" for e in p.queue))
         if at_bridge and len(p.timeline.segments) >= 3:
             bridge = p.timeline.segments[1]
-            lo, _ = p._window()
+            lo, _ = p.scheduler.window()
             p.seek((bridge.start - lo) / p.sample_rate - 3.0)
             pump(15, lambda: p.now_playing().in_bridge and
                  p.position >= bridge.start + (bridge.end - bridge.start) // 3)
         from PySide6.QtGui import QCursor
 
         QCursor.setPos(w.mapToGlobal(w.rect().bottomRight()) + w.rect().bottomRight())
-        w.notice_label.hide()
+        w.notice_label.pending.clear()
+        w.notice_label.next()  # no notice over the picture
         w.table.clearSelection()
         pump(0.3)
         screen = w.screen()
@@ -268,11 +277,13 @@ def screenshot(path: Path, at_bridge: bool = True) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--screenshot", type=Path, default=None)
+    ap.add_argument("--lang", default="en", help="the screenshot's language: en or ko")
     ap.add_argument("--seconds", type=float, default=12.0)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
     if args.screenshot:
-        print(json.dumps(screenshot(args.screenshot), indent=1))
+        print(json.dumps(screenshot(args.screenshot, lang=args.lang), indent=1,
+                         ensure_ascii=False))
         return 0
     os.environ.setdefault("SMOOTIFY_AUDIO", "silent")
     report = {"time_to_window": time_to_window(args.runs),

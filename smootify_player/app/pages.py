@@ -384,6 +384,8 @@ def queue_table(model: QueueModel) -> QueueTable:
     table.setDragDropOverwriteMode(False)
     table.setDropIndicatorShown(True)
     table.setShowGrid(False)
+    table.setWordWrap(False)  # one line a row: long titles and credits end in "…"
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setAlternatingRowColors(False)
     table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, not the next cell

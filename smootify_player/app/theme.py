@@ -20,7 +20,10 @@ MUTED = "#727272"
 FAMILY_COLORS = ("#F59B23", "#4FC3F7", "#E91E63", "#AB47BC", "#26C6DA")
 
 STYLE = f"""
-* {{ font-family: "Inter", "Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans"; }}
+* {{
+    font-family: "Inter", "Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans",
+                 "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "NanumGothic";
+}}
 QMainWindow, QWidget#central {{ background: {SIDEBAR}; }}
 QWidget {{ color: {TEXT}; font-size: 13px; }}
 QToolTip {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; padding: 4px; }}
