@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ..data import data_dir
+
 __all__ = ["GREEN", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE"]
 
 GREEN = "#1DB954"
@@ -18,6 +20,8 @@ SUBTLE = "#B3B3B3"
 MUTED = "#727272"
 #: Piano-roll colours of the five instrument families (drums, piano, guitar, bass, strings).
 FAMILY_COLORS = ("#F59B23", "#4FC3F7", "#E91E63", "#AB47BC", "#26C6DA")
+
+_CHEVRON = (data_dir("resources") / "icons" / "chevron-down.svg").as_posix()
 
 STYLE = f"""
 * {{
@@ -80,7 +84,9 @@ QHeaderView::section {{
     text-transform: uppercase;
 }}
 QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
-QScrollBar::handle:vertical {{ background: rgba(255,255,255,0.25); min-height: 30px; }}
+QScrollBar::handle:vertical {{
+    background: rgba(255,255,255,0.25); min-height: 30px; border-radius: 4px; margin: 2px;
+}}
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
 QScrollBar:horizontal {{ height: 0; }}
 #nowBar {{ background: {SIDEBAR}; }}
@@ -116,6 +122,13 @@ QComboBox, QLineEdit {{
 }}
 QComboBox QAbstractItemView {{ background: #282828; color: {TEXT};
     selection-background-color: #3E3E3E; }}
+QComboBox::drop-down {{ border: none; width: 24px; }}
+QComboBox::down-arrow {{ image: url("{_CHEVRON}"); width: 14px; height: 14px; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QSplitter::handle {{ background: transparent; }}
+QSplitter::handle:hover {{ background: rgba(255,255,255,0.06); border-radius: 4px; }}
+QScrollBar::handle:vertical:hover {{ background: rgba(255,255,255,0.4); }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
 QCheckBox {{ color: {TEXT}; spacing: 8px; }}
 QDialog QPushButton {{
     background: #3E3E3E; border: none; border-radius: 14px; padding: 6px 18px; color: {TEXT};

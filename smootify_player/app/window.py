@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         nb.volume.valueChanged.connect(self.state_changed)
         nb.volume.valueChanged.connect(self._show_volume_icon)
         nb.vol_btn.clicked.connect(self._toggle_mute)
+        self._show_volume_icon()  # the restored level
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
         qp.shuffle_pill.clicked.connect(self.shuffle_play)
@@ -400,9 +401,14 @@ class MainWindow(QMainWindow):
             v.setValue(getattr(self, "_unmute", 80) or 80)
 
     def _show_volume_icon(self, *_: Any) -> None:
-        muted = self.now_bar.volume.value() == 0
+        """The speaker shows the level: crossed out at 0, one wave below 40 %, two above."""
+        value = self.now_bar.volume.value()
+        muted = value == 0
+        name = "volume-off" if muted else "volume-low" if value < 40 else "volume"
         b = self.now_bar.vol_btn
-        b.setIcon(icon("volume-off" if muted else "volume", SUBTLE, "#ffffff"))
+        if b.property("iconName") != name:
+            b.setProperty("iconName", name)
+            b.setIcon(icon(name, SUBTLE, "#ffffff"))
         text = self.tr("Unmute") if muted else self.tr("Mute")
         b.setAccessibleName(text)
         b.setToolTip(text)

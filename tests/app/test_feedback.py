@@ -238,3 +238,25 @@ def test_settings_dialog_title_is_plain(make_app):
     dlg = SettingsDialog(app.player.settings, app.window)
     assert dlg.windowTitle() == "Settings"
     dlg.deleteLater()
+
+
+def test_volume_icon_follows_the_level(make_app):
+    app = make_app("--new-instance")
+    nb = app.window.now_bar
+    for value, name in ((80, "volume"), (20, "volume-low"), (0, "volume-off"), (55, "volume")):
+        nb.volume.setValue(value)
+        assert nb.vol_btn.property("iconName") == name, value
+
+
+def test_settings_buttons_have_no_stock_icons(make_app):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from smootify_player.app.settings_dialog import SettingsDialog
+
+    app = make_app("--new-instance")
+    dlg = SettingsDialog(app.player.settings, app.window)
+    box = dlg.findChild(QDialogButtonBox)
+    dlg.show()
+    for b in box.buttons():
+        assert b.icon().isNull(), b.text()
+    dlg.close()
