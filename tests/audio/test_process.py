@@ -133,3 +133,35 @@ def test_a_device_plays_from_the_audio_process_and_the_silent_clock_stays_here(m
                        notice=lambda m: None)
     assert isinstance(audio, LocalAudio)
     audio.close()
+
+
+def test_the_child_goes_when_its_owner_is_killed(tmp_path):
+    """An app that crashes or is killed leaves no audio process playing on."""
+    import subprocess
+    import sys
+
+    sf = str(fallback_soundfont() or find_soundfont())
+    code = ("import sys, time\n"
+            "from smootify_player.audio.process import AudioProcess\n"
+            "from smootify_player.music.timeline import Timeline\n"
+            f"p = AudioProcess.open(Timeline(44100), {sf!r}, 'silent', 1.0)\n"
+            "print(p._proc.pid, flush=True)\n"
+            "time.sleep(60)\n")
+    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(owner.stdout.readline())
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait(5)
+
+        def gone() -> bool:
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                return True
+            # A zombie (exited, not yet reaped by init) counts as gone.
+            with open(f"/proc/{child}/stat") as f:
+                return f.read().split(")")[-1].split()[0] == "Z"
+
+        assert _wait_for(gone, timeout=5), "the audio process outlived its owner"
+    finally:
+        owner.kill()
