@@ -178,7 +178,7 @@ class QueuePage(QWidget):
         split.addWidget(self.roll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        split.setSizes([330, 240])
+        split.setSizes([470, 130])  # 9 rows at the default size (it was 6)
         lay.addWidget(split, 1)
 
     def _actions(self, repeat: bool) -> QHBoxLayout:
@@ -376,6 +376,7 @@ class QueueTable(QTableView):
 def queue_table(model: QueueModel) -> QueueTable:
     """The queue's table: whole rows selected, rows dragged to reorder, files dropped in."""
     table = QueueTable()
+    table.setObjectName("queueTable")  # the theme's table and header rules are its alone
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -394,7 +395,7 @@ def queue_table(model: QueueModel) -> QueueTable:
                                              "plays the current song; Delete removes the "
                                              "selected ones"))
     table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(40)
+    table.verticalHeader().setDefaultSectionSize(34)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     hh = table.horizontalHeader()
     hh.setHighlightSections(False)

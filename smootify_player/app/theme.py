@@ -69,16 +69,16 @@ QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
 QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
 QToolButton#playButton:hover {{ background: #f0f0f0; }}
 QToolButton#playButton:focus {{ border-color: {GREEN}; }}
-QTableView {{
+QTableView#queueTable {{
     background: transparent; border: 1px solid transparent; border-radius: 4px;
     color: {SUBTLE}; gridline-color: transparent;
     selection-background-color: rgba(255,255,255,0.12); selection-color: {TEXT};
     outline: 0;
 }}
-QTableView:focus {{ border-color: #535353; }}
-QTableView::item {{ padding: 0 8px; border: none; }}
-QHeaderView {{ background: transparent; }}
-QHeaderView::section {{
+QTableView#queueTable:focus {{ border-color: #535353; }}
+QTableView#queueTable::item {{ padding: 0 8px; border: none; }}
+#queueTable QHeaderView {{ background: transparent; }}
+#queueTable QHeaderView::section {{
     background: transparent; color: {SUBTLE}; border: none;
     border-bottom: 1px solid #2a2a2a; padding: 6px 8px; font-size: 12px;
     text-transform: uppercase;

@@ -260,3 +260,20 @@ def test_settings_buttons_have_no_stock_icons(make_app):
     for b in box.buttons():
         assert b.icon().isNull(), b.text()
     dlg.close()
+
+
+def test_default_size_shows_nine_rows_on_one_line(make_app, songs, qtbot):
+    app = make_app("--new-instance")
+    app.player.add(songs * 5)
+    w = app.window
+    qtbot.waitExposed(w)
+    t = w.table
+    assert not t.wordWrap()
+    assert t.rowAt(t.viewport().height() - 1) in (-1, *range(8, 20)), "fewer than 9 rows show"
+
+
+def test_theme_styles_only_the_queue_header(make_app):
+    """The file dialogs' headers keep Qt's look (no upper-case, clipped 'DATE MODIFIE')."""
+    from smootify_player.app.theme import STYLE
+
+    assert "\nQHeaderView::section" not in STYLE and "#queueTable QHeaderView::section" in STYLE
