@@ -308,12 +308,15 @@ class AudioProcess:
         if self.timeline is not None and self._mirror in self.timeline.watchers:
             self.timeline.watchers.remove(self._mirror)
         if self._proc.poll() is None:
-            self._send_quiet("close")
-            try:
-                self._proc.wait(1.0)
-            except subprocess.TimeoutExpired:
+            if self._ready.is_set():
+                self._send_quiet("close")
+                try:
+                    self._proc.wait(1.0)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+            else:  # still loading the soundfont (in C, deaf to messages): nothing to keep
                 self._proc.kill()
-                self._proc.wait(1.0)
+            self._proc.wait(1.0)
         self._conn.close()
         self._reader.join(1.0)
         self.shared = np.zeros(_SLOTS, np.int64)  # the map is gone; positions read 0
