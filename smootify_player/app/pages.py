@@ -285,6 +285,7 @@ class QueueTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.filter_text = ""
+        self._some_hidden = False
         self.empty = QLabel(self.viewport())  # the empty state, over the empty table
         self.empty.setObjectName("emptyState")
         self.empty.setText(self.tr("Your playlist is empty.\nDrop MIDI files, folders or "
@@ -321,14 +322,17 @@ class QueueTable(QTableView):
 
     def _refilter(self, *_: Any) -> None:
         model, needle = self.model(), self.filter_text
-        if model is None:
-            return
+        if model is None or (not needle and not self._some_hidden):
+            return  # no filter and nothing hidden: nothing to do, however long the queue
+        hidden = False
         for row in range(model.rowCount()):
             hide = bool(needle) and not any(
                 needle in str(model.data(model.index(row, col)) or "").casefold()
                 for col in (1, 2, 5))
+            hidden |= hide
             if self.isRowHidden(row) != hide:
                 self.setRowHidden(row, hide)
+        self._some_hidden = hidden
 
     def visible_rows(self) -> list[int]:
         """The rows the filter lets through."""

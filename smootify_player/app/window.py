@@ -317,23 +317,20 @@ class MainWindow(QMainWindow):
         self._sort = (col, desc)
         m = self.model
 
-        def key(row: int) -> tuple[int, Any]:
+        def key(row: int) -> Any:
             e = m.entry(row)
             song = e.song if e is not None else None
-            if col in (3, 4):  # length, tempo: numbers
-                value: Any = (song.duration if col == 3 else song.tempo) if song else -1.0
-            elif col == 5:
-                value = (song.key.minor, song.key.tonic) if song else (2, 0)
-            else:
-                value = str(m.data(m.index(row, col)) or "").casefold()
-            return (0, value)
+            if col in (3, 4):  # length, tempo: numbers (not analysed yet: first)
+                return (song.duration if col == 3 else song.tempo) if song else -1.0
+            if col == 5:  # majors, then minors, each from C
+                return (song.key.minor, song.key.tonic) if song else (-1, 0)
+            return str(m.data(m.index(row, col)) or "").casefold()
 
         order = sorted(range(m.rowCount()), key=key, reverse=desc)
-        uids = [m.entry(r).uid for r in order]  # type: ignore[union-attr]
-        for i, uid in enumerate(uids):  # one move a row out of place
-            row = next(r for r, e in enumerate(self.player.queue) if e.uid == uid)
-            if row != i:
-                self.player.move([row], i)
+        # The new order in one step, as unshuffling puts one back: the sorted order replaces
+        # a shuffle (which is then off) and the rows move in one queue change.
+        self.player.shuffled_from = [m.entry(r).uid for r in order]  # type: ignore[union-attr]
+        self.player.unshuffle()
         hh = self.table.horizontalHeader()
         hh.setSortIndicatorShown(True)
         hh.setSortIndicator(col, Qt.SortOrder.DescendingOrder if desc

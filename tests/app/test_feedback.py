@@ -216,6 +216,15 @@ def test_header_click_sorts_the_queue(make_app, songs, qtbot):
     w.sort_by(1)
     assert [e.title for e in player.queue] == ["gamma", "delta", "beta", "alpha"]
     assert w.model.data(w.model.index(0, 1)) == "gamma"
+    w.sort_by(4)  # tempo: all 180 BPM, a stable sort keeps the order
+    assert [e.title for e in player.queue] == ["gamma", "delta", "beta", "alpha"]
+    w.shuffle_play()
+    assert w.shuffle_btn.isChecked()
+    qtbot.waitUntil(lambda: all(e.song is not None for e in player.queue), timeout=WAIT)
+    w.sort_by(5)  # a sort replaces the shuffle
+    assert not w.shuffle_btn.isChecked() and player.shuffled_from is None
+    keys = [(e.song.key.minor, e.song.key.tonic) for e in player.queue]
+    assert keys == sorted(keys)
 
 
 def test_playing_song_scrolls_into_view(make_app, songs, qtbot):
