@@ -34,6 +34,8 @@ ENV_VARS = {
                               "process of its own (default 1)",
     "SMOOTIFY_AUDIO_BUFFER_MS": "audio buffered ahead of the speaker, in ms (default 100 for "
                                 "the PulseAudio stream, 40 for FluidSynth's drivers)",
+    "SMOOTIFY_SOUNDFONT_CACHE": "0 neither makes nor uses the decoded copy of a compressed "
+                                "(.sf3) soundfont in the user's cache (default 1)",
     "SMOOTIFY_CLOCK_SPEED": "speed of the silent clock (default 1.0)",
 }
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# The tests never write to the user's cache (a decoded soundfont is 205 MB): whatever they
+# start, child processes included, sees a cache of its own, and no decoded soundfont unless
+# a test asks for one (tests/audio/test_sfcache.py).
+os.environ.setdefault("SMOOTIFY_SOUNDFONT_CACHE", "0")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="smootify-test-cache-")
 
 from midi_factory import write_song
 

@@ -347,6 +347,10 @@ def _serve(conn: Connection, shared: np.ndarray, sample_rate: int, n_blocks: int
     sink.on_render = publish
     conn.send(("ready", sink.name, int(sink.latency), float(getattr(sink, "speed", 1.0)),
                notes))
+    from . import sfcache
+
+    # A compressed soundfont is decoded once, in the background, so the next start is fast.
+    sfcache.decode_in_background(engine.synth.soundfont)
     events: dict[int, np.ndarray] = {}
     send_lock = threading.Lock()
 

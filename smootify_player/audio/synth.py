@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..data import data_path
+from . import sfcache
 
 __all__ = ["SynthError", "Synth", "find_soundfont", "open_synth", "is_soundfont",
            "shipped_soundfont", "fallback_soundfont"]
@@ -78,6 +79,12 @@ def open_synth(soundfont: str | Path | None = None, notice: Callable[[str], None
     (damaged inside) is replaced by the shipped soundfont, then the fallback, with a notice.
     """
     first = find_soundfont(soundfont, notice)
+    fast = sfcache.decoded(first)  # a compressed soundfont decoded once, in the user's cache
+    if fast is not None:
+        try:
+            return Synth(first, source=fast, **kwargs)
+        except SynthError:
+            sfcache.forget(fast)  # damaged: use the original (and decode it again later)
     try:
         return Synth(first, **kwargs)
     except SynthError as exc:
@@ -96,11 +103,13 @@ class Synth:
     samples load when a program is first selected (about 1.2 s and 160 MB instead of 2.8 s
     and 260 MB for the shipped soundfont) and voices render on all cores (1.6x faster on
     two). Live playback keeps the preload, so a program change never decodes samples on
-    the audio thread, and one core, leaving the others to the interface.
+    the audio thread, and one core, leaving the others to the interface. ``source`` is a
+    file to load in place of ``soundfont`` that holds the same samples (its decoded copy,
+    :mod:`.sfcache`); ``soundfont`` stays the name reported.
     """
 
     def __init__(self, soundfont: Path, sample_rate: int = 44100, n_channels: int = 128,
-                 gain: float = 0.4, offline: bool = False):
+                 gain: float = 0.4, offline: bool = False, source: Path | None = None):
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # its CI-only library-path line
                 import fluidsynth
@@ -115,10 +124,10 @@ class Synth:
                                        "synth.cpu-cores":
                                            min(os.cpu_count() or 1, 4) if offline else 1,
                                        "synth.dynamic-sample-loading": int(offline)})
-        sfid = self._fs.sfload(str(soundfont))
+        sfid = self._fs.sfload(str(source or soundfont))
         if sfid < 0:
             self._fs.delete()
-            raise SynthError(f"soundfont {soundfont} could not be loaded")
+            raise SynthError(f"soundfont {source or soundfont} could not be loaded")
         self.sfid = sfid
         self.soundfont = Path(soundfont)
         for ch in range(n_channels):
