@@ -15,7 +15,9 @@ would be, playing the demo playlist (repeated):
 - ``both``: the two at once.
 
 First, ``--launch`` times starting the desktop app (offscreen, ``--demo --play``) to its first
-sound in the sink's monitor, idle and beside one CPU hog.
+sound in the sink's monitor, idle and beside one CPU hog: with the soundfont's decoded copy
+in the cache (every launch after the first), without it (the first launch), and the old
+path.
 
 Backends: ``process`` (the player's default: the synth in a process of its own, writing
 100 ms ahead into a PulseAudio stream that pause, seek and skip flush) and ``old`` (the path
@@ -313,9 +315,11 @@ def run_one(server, backend: str, condition: str, seconds: float, songs: Path,
             "queue": out["queue"]}
 
 
-def launch_times(server, runs: int, hogs: int, backend: str = "process") -> list[float]:
+def launch_times(server, runs: int, hogs: int, backend: str = "process",
+                 cache: str | None = None) -> list[float]:
     """Seconds from starting the desktop app (offscreen, ``--demo --play``) to its first
-    sound in the sink's monitor, ``runs`` times, with ``hogs`` CPU hogs beside it."""
+    sound in the sink's monitor, ``runs`` times, with ``hogs`` CPU hogs beside it; ``cache``
+    is the cache folder holding the decoded soundfont (None: no decoded soundfont)."""
     out = []
     for _ in range(runs):
         stress = None
@@ -326,6 +330,9 @@ def launch_times(server, runs: int, hogs: int, backend: str = "process") -> list
         mon = Monitor(server.env)
         time.sleep(0.3)
         env = dict(server.env, QT_QPA_PLATFORM="offscreen", **BACKENDS[backend])
+        env["SMOOTIFY_SOUNDFONT_CACHE"] = "1" if cache else "0"
+        if cache:
+            env["XDG_CACHE_HOME"] = cache
         with tempfile.TemporaryDirectory() as state:
             t0 = time.time()
             app = subprocess.Popen(
@@ -384,12 +391,26 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         songs = _songs(Path(tmp) / "songs", 200)
         with pulse_null_sink(Path(tmp) / "pulse", args.server == "desktop") as server:
+            cache = Path(tmp) / "cache"
+            if args.launch:
+                from smootify_player.audio import sfcache
+                from smootify_player.audio.synth import shipped_soundfont
+
+                os.environ["XDG_CACHE_HOME"] = str(cache)
+                sfcache.decode(shipped_soundfont())  # what the first launch leaves behind
+            variants = [(b, str(cache) if b == "process" else None)
+                        for b in args.backends.split(",")]
+            if "process" in args.backends.split(","):
+                variants.insert(1, ("process", None))  # a first launch: no decoded copy yet
             for hogs in (0, 1) if args.launch else ():
-                for backend in args.backends.split(","):
-                    times = launch_times(server, args.launch, hogs, backend)
-                    print(f"{backend:8s} launch to first sound ({'one CPU hog' if hogs else 'idle'}"
-                          f", {args.launch} runs): median {np.nanmedian(times):.2f} s, "
-                          f"all {', '.join(f'{t:.2f}' for t in times)}", flush=True)
+                for backend, cached in variants:
+                    times = launch_times(server, args.launch, hogs, backend, cached)
+                    label = backend + ("" if cached or backend != "process" else
+                                       ", soundfont not decoded yet")
+                    print(f"launch to first sound, {label} "
+                          f"({'one CPU hog' if hogs else 'idle'}, {args.launch} runs): median "
+                          f"{np.nanmedian(times):.2f} s, all "
+                          f"{', '.join(f'{t:.2f}' for t in times)}", flush=True)
             for backend in args.backends.split(","):
                 for cond in args.conditions.split(","):
                     secs = args.idle_seconds if cond == "idle" and args.idle_seconds else \
