@@ -56,7 +56,7 @@ CHUNK = RATE // 100  # 10 ms of frames per monitor read
 BACKENDS = {
     "process": {"SMOOTIFY_AUDIO": "auto", "SMOOTIFY_AUDIO_PROCESS": "1"},
     "old": {"SMOOTIFY_AUDIO": "pulseaudio", "SMOOTIFY_AUDIO_PROCESS": "0",
-            "SMOOTIFY_AUDIO_BUFFER_MS": "11.6"},
+            "SMOOTIFY_AUDIO_BUFFER_MS": "11.6", "SMOOTIFY_SOUNDFONT_CACHE": "0"},
 }
 GAP_MS = 5.0
 
@@ -390,14 +390,15 @@ def main() -> int:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         songs = _songs(Path(tmp) / "songs", 200)
-        with pulse_null_sink(Path(tmp) / "pulse", args.server == "desktop") as server:
-            cache = Path(tmp) / "cache"
-            if args.launch:
-                from smootify_player.audio import sfcache
-                from smootify_player.audio.synth import shipped_soundfont
+        # Every launch after the first finds the soundfont decoded in the cache: the runs
+        # see a cache where it is (the old path never used one).
+        from smootify_player.audio import sfcache
+        from smootify_player.audio.synth import shipped_soundfont
 
-                os.environ["XDG_CACHE_HOME"] = str(cache)
-                sfcache.decode(shipped_soundfont())  # what the first launch leaves behind
+        cache = Path(tmp) / "cache"
+        os.environ["XDG_CACHE_HOME"] = str(cache)
+        sfcache.decode(shipped_soundfont())
+        with pulse_null_sink(Path(tmp) / "pulse", args.server == "desktop") as server:
             variants = [(b, str(cache) if b == "process" else None)
                         for b in args.backends.split(",")]
             if "process" in args.backends.split(","):

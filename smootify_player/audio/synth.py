@@ -95,6 +95,20 @@ def open_synth(soundfont: str | Path | None = None, notice: Callable[[str], None
         raise
 
 
+def _read_ahead(path: Path) -> None:
+    """Ask the kernel to bring ``path`` into the page cache now (a hint; returns at once)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except (AttributeError, OSError):
+        pass  # not on this platform: the reads just come when needed
+    finally:
+        os.close(fd)
+
+
 class Synth:
     """A FluidSynth instance with ``n_channels`` MIDI channels and one soundfont loaded.
 
@@ -105,7 +119,9 @@ class Synth:
     two). Live playback keeps the preload, so a program change never decodes samples on
     the audio thread, and one core, leaving the others to the interface. ``source`` is a
     file to load in place of ``soundfont`` that holds the same samples (its decoded copy,
-    :mod:`.sfcache`); ``soundfont`` stays the name reported.
+    :mod:`.sfcache`); ``soundfont`` stays the name reported. Its samples are plain 16-bit
+    frames, so they too load per program (a read from the page cache, which the file is
+    asked into, instead of a decode): memory holds the programs in use, not all of them.
     """
 
     def __init__(self, soundfont: Path, sample_rate: int = 44100, n_channels: int = 128,
@@ -123,7 +139,10 @@ class Synth:
                                     **{"synth.polyphony": 512,
                                        "synth.cpu-cores":
                                            min(os.cpu_count() or 1, 4) if offline else 1,
-                                       "synth.dynamic-sample-loading": int(offline)})
+                                       "synth.dynamic-sample-loading":
+                                           int(offline or source is not None)})
+        if source is not None:
+            _read_ahead(source)
         sfid = self._fs.sfload(str(source or soundfont))
         if sfid < 0:
             self._fs.delete()
