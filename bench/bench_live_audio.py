@@ -141,24 +141,16 @@ def play(args: argparse.Namespace) -> int:
             time.sleep(0.0005)
         return time.perf_counter() - t0
 
-    controls: dict[str, list] = {"pause": [], "resume": [], "seek": [], "next": []}
+    actions = (("pause", 1.5, p.pause), ("resume", 1.0, p.play),
+               ("seek", 1.5, lambda: p.seek(max(p.position / p.sample_rate - 20.0, 1.0))),
+               ("next", 1.5, p.next))
+    controls: dict[str, list] = {name: [] for name, _, _ in actions}
     for _ in range(args.controls):
-        pump(1.5)
-        controls["pause"].append((time.time(), 0.0))
-        p.pause()
-        controls["pause"][-1] = (controls["pause"][-1][0], acked())
-        pump(1.0)
-        controls["resume"].append((time.time(), 0.0))
-        p.play()
-        controls["resume"][-1] = (controls["resume"][-1][0], acked())
-        pump(1.5)
-        controls["seek"].append((time.time(), 0.0))
-        p.seek(max(p.position / p.sample_rate - 20.0, 1.0))
-        controls["seek"][-1] = (controls["seek"][-1][0], acked())
-        pump(1.5)
-        controls["next"].append((time.time(), 0.0))
-        p.next()
-        controls["next"][-1] = (controls["next"][-1][0], acked())
+        for name, settle, act in actions:
+            pump(settle)
+            t = time.time()
+            act()
+            controls[name].append((t, acked()))
     pump(1.0)
     out["controls"] = controls
     p.close()

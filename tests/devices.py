@@ -1,9 +1,11 @@
-"""Stand-ins for an audio device on a headless machine."""
+"""Stand-ins for an audio device on a headless machine, and waiting on what plays."""
 
 from __future__ import annotations
 
 import ctypes
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,13 @@ def alsa_null(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str | None:
     null.write_text("pcm.!default { type null }\n")
     monkeypatch.setenv("ALSA_CONFIG_PATH", f"{top / 'alsa.conf'}:{null}")
     return "alsa"
+
+
+def wait_for(cond: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll ``cond`` every 5 ms until it holds or ``timeout`` seconds pass; its last value."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        if cond():
+            return True
+        time.sleep(0.005)
+    return cond()

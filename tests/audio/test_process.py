@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from devices import wait_for
 from midi_factory import write_song
 
 from smootify_player.audio.backend import LocalAudio, open_audio, use_process
@@ -17,15 +17,6 @@ from smootify_player.music.song import Song
 from smootify_player.music.timeline import Timeline
 
 SR = 44100
-
-
-def _wait_for(cond: Callable[[], bool], timeout: float = 5.0) -> bool:
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        if cond():
-            return True
-        time.sleep(0.005)
-    return cond()
 
 
 def _rows(tl: Timeline) -> list[tuple[str, int, int, int, int]]:
@@ -81,10 +72,10 @@ def test_each_event_array_crosses_once(songs, proc, monkeypatch):
 def test_the_child_plays_the_edited_timeline(songs, proc):
     tl, p = proc
     p.set_paused(False)
-    assert _wait_for(lambda: p.render_head > SR // 4)
+    assert wait_for(lambda: p.render_head > SR // 4)
     tl.add_song(songs[1])
     end = tl.length
-    assert _wait_for(lambda: p.render_head > tl.segments[0].end, timeout=10)
+    assert wait_for(lambda: p.render_head > tl.segments[0].end, timeout=10)
     assert p.render_head < end + 2 * SR and p.error is None
 
 
@@ -101,7 +92,7 @@ def test_a_soundfont_swap_answers_with_its_name_and_a_bad_path_falls_back(proc, 
 def test_a_child_that_dies_is_reported_in_one_line(proc):
     _, p = proc
     os.kill(p._proc.pid, signal.SIGKILL)
-    assert _wait_for(lambda: not p.alive)
+    assert wait_for(lambda: not p.alive)
     err = p.take_error()
     assert err is not None and "audio process stopped" in err and "\n" not in err
     with pytest.raises(AudioProcessError):
@@ -162,6 +153,6 @@ def test_the_child_goes_when_its_owner_is_killed(tmp_path):
             with open(f"/proc/{child}/stat") as f:
                 return f.read().split(")")[-1].split()[0] == "Z"
 
-        assert _wait_for(gone, timeout=5), "the audio process outlived its owner"
+        assert wait_for(gone, timeout=5), "the audio process outlived its owner"
     finally:
         owner.kill()

@@ -16,11 +16,11 @@ which is how the sink feeds it. Where no driver opens, the test says why and is 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from devices import alsa_null
+from devices import alsa_null, wait_for
 from midi_factory import write_song
 
 from smootify_player.audio.engine import Engine
@@ -35,16 +35,6 @@ from smootify_player.music.song import Song
 from smootify_player.music.timeline import Timeline
 
 SR = 44100
-WAIT_S = 3.0
-
-
-def _wait_for(cond: Callable[[], bool], timeout: float = WAIT_S) -> bool:
-    end = time.perf_counter() + timeout
-    while time.perf_counter() < end:
-        if cond():
-            return True
-        time.sleep(0.005)
-    return cond()
 
 
 def _silent(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -117,14 +107,14 @@ def test_a_sink_starts_paused_and_names_itself(sink: Sink):
 def test_position_advances_while_playing_and_holds_while_paused(sink: Sink):
     sink.start()
     sink.set_paused(False)
-    assert _wait_for(lambda: sink.position > SR // 10), "the position advances"
+    assert wait_for(lambda: sink.position > SR // 10), "the position advances"
     sink.set_paused(True)
     time.sleep(0.05)  # a block being rendered when paused may still land
     held = sink.position
     time.sleep(0.15)
     assert sink.position == held, "the position holds while paused"
     sink.set_paused(False)
-    assert _wait_for(lambda: sink.position > held), "and moves on when unpaused"
+    assert wait_for(lambda: sink.position > held), "and moves on when unpaused"
 
 
 def test_seek_moves_the_position(sink: Sink):
@@ -132,17 +122,17 @@ def test_seek_moves_the_position(sink: Sink):
     sink.seek(3 * SR)
     assert sink.position == 3 * SR, "paused, the position is where it was sent"
     sink.set_paused(False)
-    assert _wait_for(lambda: sink.position > 3 * SR)
+    assert wait_for(lambda: sink.position > 3 * SR)
     ahead = sink.position
     sink.seek(SR // 2)
     assert sink.position < ahead, "a seek back while playing goes back"
-    assert _wait_for(lambda: sink.position > SR // 2), "and plays on from there"
+    assert wait_for(lambda: sink.position > SR // 2), "and plays on from there"
 
 
 def test_close_is_fast_and_idempotent_and_normal_use_leaves_no_error(sink: Sink):
     sink.start()
     sink.set_paused(False)
-    assert _wait_for(lambda: sink.position > 0)
+    assert wait_for(lambda: sink.position > 0)
     sink.seek(SR)
     sink.set_paused(True)
     assert sink.error is None
