@@ -115,7 +115,7 @@ class Sidebar(QWidget):
     def _brand(self) -> QHBoxLayout:
         brand = QHBoxLayout()
         logo = QLabel()
-        logo.setPixmap(svg_pixmap("logo", 34, self.devicePixelRatioF(), "#ffffff"))
+        logo.setPixmap(svg_pixmap("smootify", 34, self.devicePixelRatioF()))
         brand.addWidget(logo)
         brand.addWidget(label("Smootify", "brand"))
         brand.addStretch(1)

@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor, QFont
 from ..player import Player, QueueEntry
 from ..player.states import PlayerEvent
 from .i18n import key_name
-from .theme import GREEN, MUTED, SUBTLE, TEXT
+from .theme import ACCENT, MUTED, SUBTLE, TEXT
 
 __all__ = ["QueueModel", "COLUMNS", "ROWS_MIME", "Edit", "diff_rows"]
 
@@ -234,7 +234,7 @@ class QueueModel(QAbstractTableModel):
             if e.status == "failed":
                 return QColor("#E35D5D") if col in (1, 6) else QColor(MUTED)
             if playing and col in (0, 1):
-                return QColor(GREEN)
+                return QColor(ACCENT)
             if col == 1:
                 return QColor(TEXT)
             if col == 6 and e.status == "ready":

@@ -1,16 +1,16 @@
-"""The dark Smootify look: palette and style sheet (near-black, light-grey text, green accent)."""
+"""The dark Smootify look: palette and style sheet (near-black, light-grey text, the coral
+accent of :mod:`smootify_player.brand`)."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ..brand import ACCENT, ON_ACCENT
 from ..data import data_dir
 
-__all__ = ["GREEN", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE"]
+__all__ = ["ACCENT", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE"]
 
-GREEN = "#1DB954"
-GREEN_HOVER = "#1ED760"
 BG = "#121212"
 SIDEBAR = "#000000"
 PANEL = "#181818"
@@ -18,8 +18,24 @@ BAR = "#181818"
 TEXT = "#FFFFFF"
 SUBTLE = "#B3B3B3"
 MUTED = "#727272"
-#: Piano-roll colours of the five instrument families (drums, piano, guitar, bass, strings).
-FAMILY_COLORS = ("#F59B23", "#4FC3F7", "#E91E63", "#AB47BC", "#26C6DA")
+#: Piano-roll colours of the five instrument families (drums, piano, guitar, bass, strings);
+#: none near the accent, which marks the bridges.
+FAMILY_COLORS = ("#FFD54F", "#4FC3F7", "#E91E63", "#AB47BC", "#26C6DA")
+
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    """``a`` moved ``t`` of the way to ``b`` (``#rrggbb`` colours)."""
+    ca, cb = QColor(a), QColor(b)
+    return QColor(round(ca.red() + (cb.red() - ca.red()) * t),
+                  round(ca.green() + (cb.green() - ca.green()) * t),
+                  round(ca.blue() + (cb.blue() - ca.blue()) * t)).name()
+
+
+#: The accent under the pointer, a little lighter.
+ACCENT_HOVER = _mix(ACCENT, TEXT, 0.2)
+#: The top of the page's gradient: the accent sunk into the background.
+ACCENT_TINT = _mix(ACCENT, BG, 0.72)
 
 _CHEVRON = (data_dir("resources") / "icons" / "chevron-down.svg").as_posix()
 
@@ -42,7 +58,7 @@ QPushButton#nav:hover {{ color: {TEXT}; }}
 QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
 #sideSection {{ color: {MUTED}; font-size: 11px; font-weight: 700; letter-spacing: 1px; }}
 #main {{
-    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 #1f4d33, stop:0.32 {BG},
+    background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 {ACCENT_TINT}, stop:0.32 {BG},
                                 stop:1 {BG});
     border-radius: 8px;
 }}
@@ -50,11 +66,11 @@ QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
 #kicker {{ font-size: 11px; font-weight: 700; color: {TEXT}; letter-spacing: 1px; }}
 #pageMeta {{ color: {SUBTLE}; font-size: 13px; }}
 QPushButton#playPill {{
-    background: {GREEN}; color: #000000; border: 2px solid transparent; border-radius: 24px;
+    background: {ACCENT}; color: {ON_ACCENT}; border: 2px solid transparent; border-radius: 24px;
     font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 28px; min-height: 44px;
 }}
 QPushButton#playPill:focus {{ border-color: {TEXT}; }}
-QPushButton#playPill:hover {{ background: {GREEN_HOVER}; }}
+QPushButton#playPill:hover {{ background: {ACCENT_HOVER}; }}
 QPushButton#shufflePill {{
     background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 24px;
     font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 26px; min-height: 46px;
@@ -68,7 +84,7 @@ QToolButton:focus {{ border-color: {TEXT}; }}
 QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
 QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
 QToolButton#playButton:hover {{ background: #f0f0f0; }}
-QToolButton#playButton:focus {{ border-color: {GREEN}; }}
+QToolButton#playButton:focus {{ border-color: {ACCENT}; }}
 QTableView#queueTable {{
     background: transparent; border: 1px solid transparent; border-radius: 4px;
     color: {SUBTLE}; gridline-color: transparent;
@@ -101,7 +117,7 @@ QSlider::add-page:horizontal {{ height: 4px; background: #4D4D4D; border-radius:
 QSlider::handle:horizontal {{
     background: {TEXT}; width: 12px; height: 12px; margin: -4px 0; border-radius: 6px;
 }}
-QSlider::handle:horizontal:focus {{ background: {GREEN}; }}
+QSlider::handle:horizontal:focus {{ background: {ACCENT}; }}
 #notice {{
     background: #2E77D0; color: {TEXT}; border-radius: 6px; padding: 8px 14px;
     font-weight: 600;
@@ -133,7 +149,7 @@ QCheckBox {{ color: {TEXT}; spacing: 8px; }}
 QDialog QPushButton {{
     background: #3E3E3E; border: none; border-radius: 14px; padding: 6px 18px; color: {TEXT};
 }}
-QDialog QPushButton:default {{ background: {GREEN}; color: #000000; font-weight: 700; }}
+QDialog QPushButton:default {{ background: {ACCENT}; color: {ON_ACCENT}; font-weight: 700; }}
 QMenu {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; }}
 QMenu::item:selected {{ background: #3E3E3E; }}
 """
@@ -147,8 +163,8 @@ def apply_theme(app: QApplication) -> None:
         (QPalette.ColorRole.Window, SIDEBAR), (QPalette.ColorRole.WindowText, TEXT),
         (QPalette.ColorRole.Base, BG), (QPalette.ColorRole.AlternateBase, PANEL),
         (QPalette.ColorRole.Text, TEXT), (QPalette.ColorRole.Button, "#282828"),
-        (QPalette.ColorRole.ButtonText, TEXT), (QPalette.ColorRole.Highlight, GREEN),
-        (QPalette.ColorRole.HighlightedText, "#000000"), (QPalette.ColorRole.ToolTipBase, PANEL),
+        (QPalette.ColorRole.ButtonText, TEXT), (QPalette.ColorRole.Highlight, ACCENT),
+        (QPalette.ColorRole.HighlightedText, ON_ACCENT), (QPalette.ColorRole.ToolTipBase, PANEL),
         (QPalette.ColorRole.ToolTipText, TEXT), (QPalette.ColorRole.PlaceholderText, MUTED),
     ):
         pal.setColor(role, QColor(color))

@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..brand import ON_ACCENT
 from ..music.families import FAMILIES
 from ..player import NowPlaying, Player, RollNote
 from .i18n import core_text, join_name, translate
 from .icons import icon, svg_pixmap
-from .theme import FAMILY_COLORS, GREEN, MUTED, SUBTLE
+from .theme import ACCENT, FAMILY_COLORS, MUTED, SUBTLE
 
 __all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "ElidedLabel",
            "JumpSlider", "elide_pair", "fmt_time", "family_name", "tool_button"]
@@ -70,7 +71,7 @@ def tool_button(name: str, tip: str, size: int = 20, checkable: bool = False,
     while the keyboard is used.
     """
     b = QToolButton()
-    b.setIcon(icon(name, color, GREEN if checkable else "#ffffff"))
+    b.setIcon(icon(name, color, ACCENT if checkable else "#ffffff"))
     b.setIconSize(QSize(size, size))
     b.setToolTip(tip)
     b.setAccessibleName(accessible or tip)
@@ -82,7 +83,7 @@ def tool_button(name: str, tip: str, size: int = 20, checkable: bool = False,
 
 
 class PianoRoll(QWidget):
-    """What is playing as a scrolling piano roll; bridges are highlighted in green."""
+    """What is playing as a scrolling piano roll; bridges are highlighted in the accent."""
 
     BEHIND, AHEAD = 3.0, 7.0  # seconds shown before and after the playhead
 
@@ -148,13 +149,16 @@ class PianoRoll(QWidget):
         return QRectF(4, 2, width + 6, 18)
 
     def _paint_band(self, p: QPainter, band: QRectF) -> None:
-        """A join: a green band with edges."""
+        """A join: a band in the accent with edges."""
         h = band.height()
         g = QLinearGradient(band.topLeft(), band.bottomLeft())
-        g.setColorAt(0, QColor(29, 185, 84, 90))
-        g.setColorAt(1, QColor(29, 185, 84, 30))
+        top, bottom = QColor(ACCENT), QColor(ACCENT)
+        top.setAlpha(90)
+        bottom.setAlpha(30)
+        g.setColorAt(0, top)
+        g.setColorAt(1, bottom)
         p.fillRect(band, g)
-        p.setPen(QPen(QColor(GREEN), 1.5))
+        p.setPen(QPen(QColor(ACCENT), 1.5))
         p.drawLine(QPointF(band.left(), 0), QPointF(band.left(), h))
         p.drawLine(QPointF(band.right(), 0), QPointF(band.right(), h))
 
@@ -173,9 +177,9 @@ class PianoRoll(QWidget):
             chip.moveTop(self.legend_rect.bottom() + 4)
         self.chips.append(chip)
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(GREEN))
+        p.setBrush(QColor(ACCENT))
         p.drawRoundedRect(chip, 9, 9)
-        p.setPen(QColor("#000000"))
+        p.setPen(QColor(ON_ACCENT))
         p.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
 
     def _paint_notes(self, p: QPainter, notes: list[RollNote], x: Callable[[float], float],
@@ -289,7 +293,7 @@ class JumpSlider(QSlider):
 
 
 class SeekSlider(QSlider):
-    """A horizontal seek bar in milliseconds, with the bridges drawn on the groove in green."""
+    """A horizontal seek bar in milliseconds, with the bridges drawn on the groove in the accent."""
 
     seek_requested = Signal(float)  # seconds
     #: The keys' steps: arrows 5 s, Page Up/Down 30 s.
@@ -346,7 +350,7 @@ class SeekSlider(QSlider):
         cy = groove.center().y()
         total = self.maximum() / 1000.0
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(GREEN))
+        p.setBrush(QColor(ACCENT))
         for a, b in self.marks:
             xa = groove.left() + a / total * groove.width()
             xb = groove.left() + b / total * groove.width()
@@ -370,7 +374,7 @@ class _Cover(QLabel):
             return
         self._bridge = bridge
         ratio = self.devicePixelRatioF()
-        self.setPixmap(svg_pixmap("bridge", 30, ratio, GREEN) if bridge
+        self.setPixmap(svg_pixmap("bridge", 30, ratio, ACCENT) if bridge
                        else svg_pixmap("note", 26, ratio, "#b3b3b3"))
 
 

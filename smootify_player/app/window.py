@@ -38,7 +38,7 @@ from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .queue_model import QueueModel
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
-from .theme import GREEN, SUBTLE
+from .theme import ACCENT, SUBTLE
 from .ticker import Ticker
 from .widgets import NoticeBanner, NowPlayingBar, fmt_time
 from .worker import Worker
@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._position_timer.timeout.connect(self.save_state)
         self._position_timer.start()
         self.setWindowTitle("Smootify")
-        self.setWindowIcon(icon("logo", "#1DB954", "#1DB954"))
+        self.setWindowIcon(icon("smootify", "#ffffff", "#ffffff"))  # its own colours
         self.resize(1280, 800)
         self.setMinimumSize(QSize(960, 600))
         self.setAcceptDrops(True)
@@ -544,5 +544,5 @@ class MainWindow(QMainWindow):
 
     @property
     def accent(self) -> str:
-        return GREEN
+        return ACCENT
 

@@ -25,13 +25,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..brand import ACCENT
 from ..errors import UserFacingError
 from .db import LibraryDB
 
 __all__ = ["DEFAULT_PROFILE", "Profile", "Rating", "Ratings", "RatingsError", "CSV_COLUMNS"]
 
 DEFAULT_PROFILE = "Default"
-DEFAULT_COLOUR = "#1db954"
+DEFAULT_COLOUR = ACCENT.lower()
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS profiles (

@@ -74,8 +74,11 @@ def test_png_icons_at_hicolor_sizes_match_the_svg(qapp, tmp_path):
         assert (shipped.width(), shipped.height()) == (n, n), n
         new = QImage(str(path)).convertToFormat(shipped.format())
         # the committed PNGs are the SVG rendered (scripts: smootify desktop render-icons)
-        diff = sum(abs(shipped.pixelColor(x, y).alpha() - new.pixelColor(x, y).alpha())
-                   for x in range(0, n, 4) for y in range(0, n, 4))
+        # colour and coverage both: a new accent or a new shape makes them stale
+        diff = sum(abs(getattr(a, c)() - getattr(b, c)())
+                   for x in range(0, n, 4) for y in range(0, n, 4)
+                   for a, b in [(shipped.pixelColor(x, y), new.pixelColor(x, y))]
+                   for c in ("red", "green", "blue", "alpha"))
         assert diff / (n // 4) ** 2 < 8, f"{n}x{n} is stale: run smootify desktop render-icons"
         assert shipped.pixelColor(n // 2, n // 8).alpha() > 0  # not blank
 
