@@ -308,11 +308,13 @@ def run_one(server, backend: str, condition: str, seconds: float, songs: Path,
 
 
 def launch_times(server, runs: int, hogs: int, backend: str = "process",
-                 cache: str | None = None) -> list[float]:
+                 cache: str | None = None, memory: list[float] | None = None) -> list[float]:
     """Seconds from starting the desktop app (offscreen, ``--demo --play``) to its first
     sound in the sink's monitor, ``runs`` times, with ``hogs`` CPU hogs beside it; ``cache``
-    is the cache folder holding the decoded soundfont (None: no decoded soundfont)."""
+    is the cache folder holding the decoded soundfont (None: no decoded soundfont).
+    ``memory`` receives the app's memory (MB, with its child processes) 10 s after launch."""
     out = []
+    memory = memory if memory is not None else []
     for _ in range(runs):
         stress = None
         if hogs:
@@ -336,6 +338,9 @@ def launch_times(server, runs: int, hogs: int, backend: str = "process",
                 time.sleep(0.02)
                 first = next((t for t, p in zip(list(mon.times), list(mon.peaks))
                               if t > t0 and p > 0), None)
+            while time.time() - t0 < 10 and app.poll() is None:
+                time.sleep(0.1)  # playing: the app's memory, its audio process included
+            memory.append(_tree_rss_mb(app.pid))
             app.terminate()
             app.wait(10)
         mon.stop()
@@ -397,13 +402,15 @@ def main() -> int:
                 variants.insert(1, ("process", None))  # a first launch: no decoded copy yet
             for hogs in (0, 1) if args.launch else ():
                 for backend, cached in variants:
-                    times = launch_times(server, args.launch, hogs, backend, cached)
+                    mem: list[float] = []
+                    times = launch_times(server, args.launch, hogs, backend, cached, mem)
                     label = backend + ("" if cached or backend != "process" else
                                        ", soundfont not decoded yet")
                     print(f"launch to first sound, {label} "
                           f"({'one CPU hog' if hogs else 'idle'}, {args.launch} runs): median "
                           f"{np.nanmedian(times):.2f} s, all "
-                          f"{', '.join(f'{t:.2f}' for t in times)}", flush=True)
+                          f"{', '.join(f'{t:.2f}' for t in times)}; the app's memory "
+                          f"(all processes) {np.median(mem):.0f} MB", flush=True)
             for backend in args.backends.split(","):
                 for cond in args.conditions.split(","):
                     secs = args.idle_seconds if cond == "idle" and args.idle_seconds else \
