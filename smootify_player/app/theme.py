@@ -3,13 +3,14 @@ accent of :mod:`smootify_player.brand`)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFontInfo, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..brand import ACCENT, ON_ACCENT
 from ..data import data_dir
 
-__all__ = ["ACCENT", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE"]
+__all__ = ["ACCENT", "BG", "PANEL", "TEXT", "SUBTLE", "FAMILY_COLORS", "apply_theme", "STYLE",
+           "style_sheet", "base_point_size"]
 
 BG = "#121212"
 SIDEBAR = "#000000"
@@ -39,41 +40,61 @@ ACCENT_TINT = _mix(ACCENT, BG, 0.72)
 
 _CHEVRON = (data_dir("resources") / "icons" / "chevron-down.svg").as_posix()
 
-STYLE = f"""
+#: The type sizes below are the design's pixels at 96 dpi for an application font of
+#: this many points; they scale with the application font (the system's), so a user with a
+#: larger system font gets larger text everywhere.
+DEFAULT_POINT_SIZE = 10.0
+
+
+def _pt(px: float, base: float) -> str:
+    """``px`` design pixels as points for an application font of ``base`` points."""
+    return f"{px * 0.75 * base / DEFAULT_POINT_SIZE:.2f}pt"
+
+
+def style_sheet(base: float = DEFAULT_POINT_SIZE) -> str:
+    """The style sheet with its type sizes relative to ``base``, the application font's
+    point size (the system's, so a larger system font makes every text larger)."""
+    return f"""
 * {{
     font-family: "Inter", "Segoe UI", "Helvetica Neue", "Arial", "DejaVu Sans",
                  "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "NanumGothic";
 }}
 QMainWindow, QWidget#central {{ background: {SIDEBAR}; }}
-QWidget {{ color: {TEXT}; font-size: 13px; }}
+QWidget {{ color: {TEXT}; font-size: {_pt(13, base)}; }}
 QToolTip {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; padding: 4px; }}
 #sidebar {{ background: {SIDEBAR}; }}
-#brand {{ font-size: 22px; font-weight: 700; color: {TEXT}; }}
+#brand {{ font-size: {_pt(22, base)}; font-weight: 700; color: {TEXT}; }}
 QPushButton#nav {{
     background: transparent; color: {SUBTLE}; border: 2px solid transparent; text-align: left;
-    padding: 6px 10px; font-size: 14px; font-weight: 700; border-radius: 6px;
+    padding: 6px 10px; font-size: {_pt(14, base)}; font-weight: 700; border-radius: 6px;
 }}
 QPushButton#nav:focus {{ border-color: {TEXT}; }}
 QPushButton#nav:hover {{ color: {TEXT}; }}
 QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
-#sideSection {{ color: {MUTED}; font-size: 11px; font-weight: 700; letter-spacing: 1px; }}
+#sideSection {{
+    color: {MUTED}; font-size: {_pt(11, base)}; font-weight: 700; letter-spacing: 1px;
+}}
 #main {{
     background: qlineargradient(x1:0, y1:0, x2:0, y2:1, stop:0 {ACCENT_TINT}, stop:0.32 {BG},
                                 stop:1 {BG});
     border-radius: 8px;
 }}
-#pageTitle {{ font-size: 40px; font-weight: 800; color: {TEXT}; }}
-#kicker {{ font-size: 11px; font-weight: 700; color: {TEXT}; letter-spacing: 1px; }}
-#pageMeta {{ color: {SUBTLE}; font-size: 13px; }}
+#pageTitle {{ font-size: {_pt(40, base)}; font-weight: 800; color: {TEXT}; }}
+#kicker {{
+    font-size: {_pt(11, base)}; font-weight: 700; color: {TEXT}; letter-spacing: 1px;
+}}
+#pageMeta {{ color: {SUBTLE}; font-size: {_pt(13, base)}; }}
 QPushButton#playPill {{
     background: {ACCENT}; color: {ON_ACCENT}; border: 2px solid transparent; border-radius: 24px;
-    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 28px; min-height: 44px;
+    font-size: {_pt(14, base)}; font-weight: 800; letter-spacing: 2px; padding: 0 28px;
+    min-height: 44px;
 }}
 QPushButton#playPill:focus {{ border-color: {TEXT}; }}
 QPushButton#playPill:hover {{ background: {ACCENT_HOVER}; }}
 QPushButton#shufflePill {{
     background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 24px;
-    font-size: 14px; font-weight: 800; letter-spacing: 2px; padding: 0 26px; min-height: 46px;
+    font-size: {_pt(14, base)}; font-weight: 800; letter-spacing: 2px; padding: 0 26px;
+    min-height: 46px;
 }}
 QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
 QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-height: 44px; }}
@@ -96,7 +117,7 @@ QTableView#queueTable::item {{ padding: 0 8px; border: none; }}
 #queueTable QHeaderView {{ background: transparent; }}
 #queueTable QHeaderView::section {{
     background: transparent; color: {SUBTLE}; border: none;
-    border-bottom: 1px solid #2a2a2a; padding: 6px 8px; font-size: 12px;
+    border-bottom: 1px solid #2a2a2a; padding: 6px 8px; font-size: {_pt(12, base)};
     text-transform: uppercase;
 }}
 QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
@@ -106,9 +127,9 @@ QScrollBar::handle:vertical {{
 QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
 QScrollBar:horizontal {{ height: 0; }}
 #nowBar {{ background: {SIDEBAR}; }}
-#nowTitle {{ color: {TEXT}; font-size: 14px; font-weight: 600; }}
-#nowSub {{ color: {SUBTLE}; font-size: 11px; }}
-#time {{ color: {SUBTLE}; font-size: 11px; }}
+#nowTitle {{ color: {TEXT}; font-size: {_pt(14, base)}; font-weight: 600; }}
+#nowSub {{ color: {SUBTLE}; font-size: {_pt(11, base)}; }}
+#time {{ color: {SUBTLE}; font-size: {_pt(11, base)}; }}
 #cover {{ background: #282828; border-radius: 4px; }}
 QSlider {{ min-height: 16px; }}
 QSlider::groove:horizontal {{ height: 4px; background: #4D4D4D; border-radius: 2px; }}
@@ -123,14 +144,14 @@ QSlider::handle:horizontal:focus {{ background: {ACCENT}; }}
     font-weight: 600;
 }}
 #notice[kind="error"] {{ background: #C0392B; }}
-#emptyState {{ color: {SUBTLE}; font-size: 15px; }}
+#emptyState {{ color: {SUBTLE}; font-size: {_pt(15, base)}; }}
 QLineEdit#search {{
     background: #242424; color: {TEXT}; border: 1px solid #3E3E3E; border-radius: 14px;
     padding: 4px 10px;
 }}
 QLineEdit#search:focus {{ border-color: {TEXT}; }}
 #panel {{ background: {PANEL}; border-radius: 8px; }}
-#rollTitle {{ color: {SUBTLE}; font-size: 12px; font-weight: 700; }}
+#rollTitle {{ color: {SUBTLE}; font-size: {_pt(12, base)}; font-weight: 700; }}
 QDialog {{ background: #282828; }}
 QComboBox, QLineEdit {{
     background: #3E3E3E; border: 1px solid #535353; border-radius: 4px; padding: 5px 8px;
@@ -155,6 +176,9 @@ QMenu::item:selected {{ background: #3E3E3E; }}
 """
 
 
+STYLE = style_sheet()
+
+
 def apply_theme(app: QApplication) -> None:
     """Give ``app`` the dark palette and the Smootify style sheet."""
     app.setStyle("Fusion")
@@ -169,7 +193,13 @@ def apply_theme(app: QApplication) -> None:
     ):
         pal.setColor(role, QColor(color))
     app.setPalette(pal)
-    font = QFont(app.font())
-    font.setPointSizeF(10)
-    app.setFont(font)
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(style_sheet(base_point_size(app)))
+
+
+def base_point_size(app: QApplication) -> float:
+    """The application font's size in points (the system font's, as the platform gives it)."""
+    font = app.font()
+    size = font.pointSizeF()
+    if size <= 0:  # a font given in pixels
+        size = QFontInfo(font).pointSizeF()
+    return size if size > 0 else DEFAULT_POINT_SIZE

@@ -98,7 +98,7 @@ class PianoRoll(QWidget):
         self.legend_rect = QRectF()
         self.chips: list[QRectF] = []  # where the last paint put the bridge chips
         self._font = QFont(self.font())
-        self._font.setPointSizeF(8.5)
+        self._font.setPointSizeF(self._font.pointSizeF() * 0.85)  # the legend, a notch smaller
         self._font.setBold(True)
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -232,7 +232,8 @@ def elide_pair(text: str, fm: QFontMetrics, width: int, sep: str = " + ") -> str
     aw, bw = fm.horizontalAdvance(a), fm.horizontalAdvance(b)
     if aw <= room * 0.35:  # A is short: it stays whole, B takes the rest
         return a + sep + fm.elidedText(b, right, room - aw)
-    b_el = fm.elidedText(b, right, int(min(bw, room * 0.6)))
+    # B whole when it fits its share (elidedText at B's own rounded width may cut it)
+    b_el = b if bw <= room * 0.6 else fm.elidedText(b, right, int(room * 0.6))
     return fm.elidedText(a, right, room - fm.horizontalAdvance(b_el)) + sep + b_el
 
 
