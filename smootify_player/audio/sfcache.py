@@ -23,7 +23,6 @@ import os
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +112,8 @@ def decode(src: str | Path, dest: str | Path | None = None) -> Path:
     import numpy as np
     import soundfile
 
+    from .sinks import atomic_write
+
     src = Path(src)
     dest = Path(dest) if dest is not None else cache_path(src)
     data = src.read_bytes()
@@ -127,36 +128,27 @@ def decode(src: str | Path, dest: str | Path | None = None) -> Path:
     shdr = next((v for c, v in pdta if c == b"shdr"), b"")
     if smpl is None or not shdr:
         raise ValueError(f"{src.name}: no samples")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "w+b") as out:
-            out.write(b"RIFF\0\0\0\0sfbk")
-            info = b"".join(_chunk(c, struct.pack("<HH", 2, 1) if c == b"ifil" else data[o:o + s])
-                            for c, o, s in _chunks(data, *lists[b"INFO"]))
-            out.write(_chunk(b"LIST", b"INFO" + info))
-            sdta_at = out.tell()
-            out.write(b"LIST\0\0\0\0sdtasmpl\0\0\0\0")
-            headers = _write_samples(out, data[smpl[0]:smpl[0] + smpl[1]], shdr, np, soundfile)
-            smpl_size = out.tell() - sdta_at - 20
-            if smpl_size & 1:
-                out.write(b"\0")
-            end = out.tell()
-            rest = b"".join(_chunk(c, headers if c == b"shdr" else v) for c, v in pdta)
-            out.write(_chunk(b"LIST", b"pdta" + rest))
-            total = out.tell()
-            out.seek(4)
-            out.write(struct.pack("<I", total - 8))
-            out.seek(sdta_at + 4)
-            out.write(struct.pack("<I", end - sdta_at - 8))
-            out.seek(sdta_at + 16)
-            out.write(struct.pack("<I", smpl_size))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    def write(out: BinaryIO) -> None:
+        out.write(b"RIFF\0\0\0\0sfbk")
+        info = b"".join(_chunk(c, struct.pack("<HH", 2, 1) if c == b"ifil" else data[o:o + s])
+                        for c, o, s in _chunks(data, *lists[b"INFO"]))
+        out.write(_chunk(b"LIST", b"INFO" + info))
+        sdta_at = out.tell()
+        out.write(b"LIST\0\0\0\0sdtasmpl\0\0\0\0")
+        headers = _write_samples(out, data[smpl[0]:smpl[0] + smpl[1]], shdr, np, soundfile)
+        smpl_size = out.tell() - sdta_at - 20
+        if smpl_size & 1:
+            out.write(b"\0")
+        end = out.tell()
+        rest = b"".join(_chunk(c, headers if c == b"shdr" else v) for c, v in pdta)
+        out.write(_chunk(b"LIST", b"pdta" + rest))
+        total = out.tell()
+        for at, value in ((4, total - 8), (sdta_at + 4, end - sdta_at - 8),
+                          (sdta_at + 16, smpl_size)):  # the sizes, now known
+            out.seek(at)
+            out.write(struct.pack("<I", value))
+
+    atomic_write(dest, write)
     _prune(dest)
     return dest
 

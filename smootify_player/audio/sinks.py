@@ -15,7 +15,7 @@ import numpy as np
 from ..music.timeline import BEND, CC, NOTE_OFF, NOTE_ON, PROGRAM, Timeline
 from .engine import Engine
 
-__all__ = ["render_wav", "render_array", "write_midi", "atomic_write_bytes"]
+__all__ = ["render_wav", "render_array", "write_midi", "atomic_write", "atomic_write_bytes"]
 
 BLOCK = 4096
 TAIL_S = 1.5  # releases and reverb after the last segment
@@ -63,7 +63,7 @@ def render_wav(timeline: Timeline, path: str | Path, soundfont: str | Path | Non
                 frames += n
 
     try:
-        _atomic(path, write)
+        atomic_write(path, write)
     finally:
         engine.close()
     elapsed = time.perf_counter() - t
@@ -124,7 +124,7 @@ def write_midi(timeline: Timeline, path: str | Path, ticks_per_beat: int = 480,
     def write(f) -> None:
         mf.save(file=f)
 
-    _atomic(path, write)
+    atomic_write(path, write)
 
 
 def _fold_channels(chans: np.ndarray) -> dict[int, int]:
@@ -148,10 +148,12 @@ def _fold_channels(chans: np.ndarray) -> dict[int, int]:
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
-    _atomic(path, lambda f: f.write(data))
+    atomic_write(path, lambda f: f.write(data))
 
 
-def _atomic(path: str | Path, write: Callable) -> None:
+def atomic_write(path: str | Path, write: Callable) -> None:
+    """Write ``path`` through ``write(binary file)`` into a temporary file, then a rename
+    (the folder is made if need be; nothing is left behind if ``write`` fails)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
