@@ -112,7 +112,7 @@ def decode(src: str | Path, dest: str | Path | None = None) -> Path:
     import numpy as np
     import soundfile
 
-    from .sinks import atomic_write
+    from ..atomic import atomic_write
 
     src = Path(src)
     dest = Path(dest) if dest is not None else cache_path(src)

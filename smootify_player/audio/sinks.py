@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 import wave
 from collections.abc import Callable
@@ -12,6 +10,7 @@ from pathlib import Path
 import mido
 import numpy as np
 
+from ..atomic import atomic_write, atomic_write_bytes
 from ..music.timeline import BEND, CC, NOTE_OFF, NOTE_ON, PROGRAM, Timeline
 from .engine import Engine
 
@@ -144,25 +143,3 @@ def _fold_channels(chans: np.ndarray) -> dict[int, int]:
         else:
             mapping[c] = c % 16
     return mapping
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    atomic_write(path, lambda f: f.write(data))
-
-
-def atomic_write(path: str | Path, write: Callable) -> None:
-    """Write ``path`` through ``write(binary file)`` into a temporary file, then a rename
-    (the folder is made if need be; nothing is left behind if ``write`` fails)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
