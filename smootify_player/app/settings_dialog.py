@@ -76,6 +76,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Song length"), self.full_songs)
         self.repeat = QCheckBox(self.tr("At the end of the queue, continue from the top"))
         self.repeat.setChecked(settings.repeat)
+        self._end_of_queue = settings.end_of_queue  # not edited here yet: kept as it was
         form.addRow(self.tr("Repeat"), self.repeat)
         lay.addLayout(form)
         hint = QLabel(self.tr("Changes apply to the next transition."))
@@ -101,4 +102,5 @@ class SettingsDialog(QDialog):
                               transition=self.transition.currentData(),
                               method=self.method.currentData(),
                               full_songs=self.full_songs.isChecked(),
-                              repeat=self.repeat.isChecked())
+                              repeat=self.repeat.isChecked(),
+                              end_of_queue=self._end_of_queue)

@@ -249,6 +249,19 @@ def test_settings_dialog_title_is_plain(make_app):
     dlg.deleteLater()
 
 
+def test_settings_dialog_keeps_radio_at_the_end_of_the_queue(make_app):
+    """The dialog has no radio choice yet: saving it must not turn radio back to repeat."""
+    import dataclasses
+
+    from smootify_player.app.settings_dialog import SettingsDialog
+
+    app = make_app("--new-instance")
+    radio = dataclasses.replace(app.player.settings, end_of_queue="radio")
+    dlg = SettingsDialog(radio, app.window)
+    assert dlg.result_settings().end_of_queue == "radio"
+    dlg.deleteLater()
+
+
 def test_volume_icon_follows_the_level(make_app):
     app = make_app("--new-instance")
     nb = app.window.now_bar
