@@ -141,6 +141,20 @@ def test_a_late_plan_falls_back_to_a_rule_bridge(songs):
     p.close()
 
 
+def test_a_song_ending_with_no_join_goes_on_to_the_next(songs, monkeypatch):
+    """Even when no join was built in time (the owner's thread stalled), the music goes on."""
+    from smootify_player.player import PlannedJoin
+
+    h = Harness(hold=lambda result: isinstance(result, PlannedJoin))  # plans never arrive
+    p, titles = make(h)
+    monkeypatch.setattr(p.scheduler, "tick", lambda: None)  # and no fallback on the spot
+    p.add(songs[:2])
+    p.play()
+    assert follow(h, p, titles, lambda: p.current is not None and p.current.title == "beta")
+    assert p.state == "playing" and "alpha + beta" not in titles
+    p.close()
+
+
 def test_reordering_drops_the_stale_plan(songs):
     h = Harness()
     p, titles = make(h)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,6 +23,8 @@ from .schedule import RunBackground, TransitionScheduler
 from .settings import PlayerSettings
 from .states import EntryStatus, PlayerEvent, PlayState
 from .view import NowPlaying, RollNote, now_playing, roll
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Player", "RadioSource", "RadioPick"]
 
@@ -555,6 +558,13 @@ class Player:
         self._radio_fill()
         sch.trim_past(idx)
         if self.position >= self.timeline.segments[-1].end:
+            nxt = self._next_after(sch.last_song_uid())
+            if nxt is not None and nxt.song is not None:
+                # No join in time (this thread stalled past the song's end): go on with the
+                # next song after the gap rather than stop.
+                log.warning("no join before the end of the song: %s starts afresh", nxt.title)
+                self._start_fresh(nxt, 0.0)
+                return
             # The queue ran out (repeat off, or nothing playable): stop at the end.
             self.output.set_paused(True)
             self._set_state(PlayState.STOPPED)

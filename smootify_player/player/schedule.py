@@ -429,10 +429,16 @@ class TransitionScheduler:
                 return
         a, b = src.song, target.song
         assert a is not None and b is not None
-        first = min(self.first_future_bar(seg, a, lead_s=0.0) + self.join_lead_bars(),
-                    a.n_bars)
+        first = self.first_future_bar(seg, a, lead_s=0.0)
+        mode = late_join_mode(self.settings().transition)
+        if first + self.join_lead_bars() <= a.n_bars:
+            first += self.join_lead_bars()
+        else:
+            # Too late for a crossfade's overlap (it would start behind the render head):
+            # a rule bridge after the exit still joins, where nothing would leave silence.
+            mode = JoinMode.RULE
         plan = plan_mix(a, b, self._mix_settings(), exit_bars=range(first, first + 1))
-        composer = instant_composer(late_join_mode(self.settings().transition))
+        composer = instant_composer(mode)
         tr = build_join(a, b, seg.from_bar, plan, composer, self.sample_rate, self.joins_done,
                         src.uid, target.uid, self.generation, fallback=True)
         if self.apply(tr):

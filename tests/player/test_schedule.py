@@ -196,6 +196,20 @@ def test_a_late_join_to_a_song_not_analysed_goes_on_in_queue_order():
     assert r.sch.fallbacks == 1 and r.names() == ["beta", "join", "gamma"]
 
 
+@pytest.mark.parametrize("left", [2, 1])
+def test_a_late_crossfade_with_no_room_for_its_bars_still_joins(left: int):
+    """With fewer bars left than a crossfade overlaps, a join is still made ahead of the head
+    (a bridge after the exit), never nothing: the song would end in silence."""
+    r = Rig(transition="crossfade")
+    r.runner.hold = True
+    r.sch.start(r.queue[0])
+    seg = r.timeline.segments[0]
+    r.at(r.timeline.bar_sample(seg, seg.song.n_bars - left) + SR // 10)
+    r.sch.tick()
+    assert r.sch.fallbacks == 1 and r.names() == ["alpha", "join", "beta"]
+    assert r.timeline.segments[1].start > r.head
+
+
 def test_fallback_in_cut_mode_cuts():
     r = Rig(transition="cut")
     r.runner.hold = True
