@@ -308,3 +308,21 @@ def test_labels_stay_on_the_entries_not_in_a_global(tmp_path):
     e2 = p.add([song])[0]  # the same file added again without its playlist
     assert (e1.title, e1.credit) == ("Shut It", "Korp") and e2.title == "track 01"
     assert p.snapshot()["labels"] == {str(song): ["Shut It", "Korp"]}
+
+
+def test_queued_songs_keep_only_their_summary_and_the_timeline_keeps_its_notes(tmp_path):
+    from smootify_player.music import song as song_mod
+
+    files = [write_song(tmp_path / f"q{i}.mid", bars=8, tempo=180, tonic=i, seed=70 + i)
+             for i in range(song_mod.DETAILS_HELD + 6)]
+    h = Harness()
+    p, _ = make(h)
+    p.add(files)
+    p.play()
+    assert h.run(p, lambda: all(e.song is not None for e in p.queue)
+                 and len(p.timeline.segments) >= 3, timeout=20)
+    on_timeline = {id(s.song) for s in p.timeline.segments if s.song is not None}
+    assert all(s.song.holds_details for s in p.timeline.segments if s.song is not None)
+    far = [e.song for e in p.queue if id(e.song) not in on_timeline]
+    assert sum(not s.holds_details for s in far) >= len(far) - song_mod.DETAILS_HELD
+    p.close()

@@ -9,6 +9,7 @@ import stat
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +24,14 @@ from .key import Key, estimate_key
 from .smf import repair_smf
 
 __all__ = ["Song", "SongError", "TempoMap", "Track", "Voice", "MAX_BARS", "STATE_CCS",
-           "clear_cache"]
+           "DETAILS_HELD", "clear_cache", "keep_details"]
 
 #: Longest song analysed (about 1.5 hours at 120 BPM); longer files are refused.
 MAX_BARS = 3000
 MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Songs whose notes stay in memory besides those kept (:func:`keep_details`), the most
+#: recently used: a join needs two, a mix of a playlist two at a time.
+DETAILS_HELD = 4
 #: Controllers that shape how an instrument sounds (bank, modulation, volume, pan,
 #: expression, sustain, sound and effect controllers); their state is carried across cuts.
 STATE_CCS: tuple[int, ...] = (0, 1, 7, 10, 11, 32, 64, 66, 67, 71, 72, 73, 74, 91, 93)
@@ -88,6 +92,20 @@ class _Instrument:
     index: int  # position in ``midi.instruments``
     bar_counts: np.ndarray  # (n_bars,) notes starting in each bar
     bar_velocity: np.ndarray  # (n_bars,) sum of velocities of those notes
+
+
+@dataclass
+class _Detail:
+    """A song's notes, controllers and packed rolls: needed only while it is played or
+    joined, so they are let go for songs far from playback and rebuilt from the file's
+    bytes when asked (see :func:`keep_details`)."""
+
+    note_arrays: list[np.ndarray]  # per instrument: (n, 4) start, end, pitch, velocity
+    cc_arrays: list[np.ndarray]  # per instrument: (n, 3) time, controller, value
+    bend_arrays: list[np.ndarray]  # per instrument: (n, 2) time, bend
+    active: np.ndarray  # (steps, 5, 16) uint8: the (steps, 5, 128) roll packed a bit a pitch
+    onset: np.ndarray
+    instruments: list[_Instrument]
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,8 @@ class Song:
         #: What a lenient reading repaired (empty for a clean file), one short note each.
         self.repairs: list[str] = []
         self.tempo_map = TempoMap(midi.resolution, midi._tick_scales)
+        self._detail: _Detail | None = None
+        self.rebuilds = 0  # times the details were parsed again after being let go
         self._analyse()
         if source is not None:
             # A parsed file is tens of thousands of Python objects (megabytes): once
@@ -282,36 +302,35 @@ class Song:
         self.time_signatures = [(round(float(ts.time), 3), ts.numerator, ts.denominator)
                                 for ts in midi.time_signature_changes] or [(0.0, 4, 4)]
 
-        #: Per instrument of ``midi.instruments``: (n, 4) start, end, pitch, velocity.
-        self.note_arrays = [
+        detail, active, onset = self._build_detail(midi)
+        if not detail.instruments:
+            raise SongError(f"{name}: no notes in usable instruments")
+        self._detail = detail
+        _hold(self)
+        self.features: BarFeatures = bar_features(active, onset)
+        self.key: Key = estimate_key(self.features.pc)
+
+    def _build_detail(self, midi: pretty_midi.PrettyMIDI
+                      ) -> tuple[_Detail, np.ndarray, np.ndarray]:
+        """Notes, controllers and the 5-family (active, onset) rolls at 16 steps a bar.
+
+        The rolls come back unpacked too, for the features of a first analysis.
+        """
+        note_arrays = [
             np.array([(n.start, n.end, n.pitch, n.velocity) for n in inst.notes],
                      dtype=np.float64).reshape(-1, 4)
             for inst in midi.instruments
         ]
-        #: Per instrument: (n, 3) time, controller, value and (n, 2) time, bend; time-sorted.
-        self.cc_arrays = [_sorted_rows([(c.time, c.number, c.value)
-                                        for c in inst.control_changes], 3)
-                          for inst in midi.instruments]
-        self.bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
-                            for inst in midi.instruments]
-        active, onset = self._rolls(midi)
-        if not self._instruments:
-            raise SongError(f"{name}: no notes in usable instruments")
-        # Kept packed, a bit a pitch: an eighth of the bool rolls (800 KB each for a song
-        # of a hundred bars); pianoroll() unpacks the bars asked for.
-        self._active = np.packbits(active, axis=-1)
-        self._onset = np.packbits(onset, axis=-1)
-        self.features: BarFeatures = bar_features(active, onset)
-        self.key: Key = estimate_key(self.features.pc)
-
-    def _rolls(self, midi: pretty_midi.PrettyMIDI) -> tuple[np.ndarray, np.ndarray]:
-        """The 5-family (active, onset) rolls at 16 steps a bar; fills ``_instruments``."""
+        cc_arrays = [_sorted_rows([(c.time, c.number, c.value) for c in inst.control_changes], 3)
+                     for inst in midi.instruments]
+        bend_arrays = [_sorted_rows([(b.time, b.pitch) for b in inst.pitch_bends], 2)
+                       for inst in midi.instruments]
         n_bars = self.n_bars
         n_steps = n_bars * STEPS_PER_BAR
         active = np.zeros((n_steps, N_FAMILIES, 128), bool)
         onset = np.zeros_like(active)
-        self._instruments: list[_Instrument] = []
-        for index, (inst, arr) in enumerate(zip(midi.instruments, self.note_arrays)):
+        instruments: list[_Instrument] = []
+        for index, (inst, arr) in enumerate(zip(midi.instruments, note_arrays)):
             fam = family_of(inst.program, inst.is_drum)
             if fam is None or not inst.notes:
                 continue
@@ -329,13 +348,47 @@ class Song:
             np.add.at(diff, (e_step, pitch), -1)
             active[:, fam, :] |= np.cumsum(diff[:-1], axis=0) > 0
             bars = s_step // STEPS_PER_BAR
-            self._instruments.append(_Instrument(
+            instruments.append(_Instrument(
                 program=int(inst.program), is_drum=bool(inst.is_drum), family=fam,
                 name=inst.name.strip(), index=index,
                 bar_counts=np.bincount(bars, minlength=n_bars)[:n_bars].astype(np.int32),
                 bar_velocity=np.bincount(bars, arr[:, 3], minlength=n_bars)[:n_bars],
             ))
-        return active, onset
+        # Kept packed, a bit a pitch: an eighth of the bool rolls (800 KB each for a song
+        # of a hundred bars); pianoroll() unpacks the bars asked for.
+        detail = _Detail(note_arrays, cc_arrays, bend_arrays, np.packbits(active, axis=-1),
+                         np.packbits(onset, axis=-1), instruments)
+        return detail, active, onset
+
+    def _details(self) -> _Detail:
+        """The notes, controllers and rolls, parsed again from the file's bytes if let go."""
+        with _DETAIL_LOCK:
+            detail = self._detail
+            if detail is None:
+                detail = self._detail = self._build_detail(self.midi)[0]
+                self.rebuilds += 1
+            _hold(self)
+        return detail
+
+    @property
+    def note_arrays(self) -> list[np.ndarray]:
+        """Per instrument of the file: (n, 4) start, end, pitch, velocity."""
+        return self._details().note_arrays
+
+    @property
+    def cc_arrays(self) -> list[np.ndarray]:
+        """Per instrument: (n, 3) time, controller, value; time-sorted."""
+        return self._details().cc_arrays
+
+    @property
+    def bend_arrays(self) -> list[np.ndarray]:
+        """Per instrument: (n, 2) time, bend; time-sorted."""
+        return self._details().bend_arrays
+
+    @property
+    def holds_details(self) -> bool:
+        """Whether the notes are in memory now (else the next use parses them again)."""
+        return self._detail is not None
 
     def step_position(self, seconds: np.ndarray) -> np.ndarray:
         """Fractional global 16th-step position (16 per bar, whatever the metre) at ``seconds``."""
@@ -404,18 +457,20 @@ class Song:
         ons = np.zeros_like(act)
         lo, hi = max(bar_from, 0), min(bar_to, self.n_bars)
         if hi > lo:
+            d = self._details()
             dst = (lo - bar_from) * STEPS_PER_BAR
             src = slice(lo * STEPS_PER_BAR, hi * STEPS_PER_BAR)
-            act[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(self._active[src], axis=-1)
-            ons[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(self._onset[src], axis=-1)
+            act[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(d.active[src], axis=-1)
+            ons[dst:dst + (hi - lo) * STEPS_PER_BAR] = np.unpackbits(d.onset[src], axis=-1)
         return act, ons
 
     def programs(self, bar_from: int, bar_to: int) -> tuple[int | None, ...]:
         """Most-played GM program per family in bars [bar_from, bar_to) (whole song if none)."""
         out: list[int | None] = []
+        instruments = self._details().instruments
         for fam in range(N_FAMILIES):
             best, best_n, fallback, fallback_n = None, 0, None, 0
-            for inst in self._instruments:
+            for inst in instruments:
                 if inst.family != fam:
                     continue
                 k = int(inst.bar_counts[max(bar_from, 0):max(bar_to, 0)].sum())
@@ -467,15 +522,16 @@ class Song:
         t_lo, t_hi = self.bar_time(lo), self.bar_time(hi)
         t_state = self.bar_time(lo if state_at is None else state_at) + 1e-3
         out = []
-        for inst in self._instruments:
+        d = self._details()
+        for inst in d.instruments:
             k = int(inst.bar_counts[lo:hi].sum())
             if k == 0:
                 continue
-            arr = self.note_arrays[inst.index]
+            arr = d.note_arrays[inst.index]
             win = arr[(arr[:, 0] >= t_lo - 1e-6) & (arr[:, 0] < t_hi - 1e-6)]
             if not len(win):
                 continue
-            cc = self.cc_arrays[inst.index]
+            cc = d.cc_arrays[inst.index]
             before = cc[cc[:, 0] < t_state]
             state = []
             for num in STATE_CCS:
@@ -492,8 +548,9 @@ class Song:
     def velocities(self, bar_from: int, bar_to: int) -> tuple[int, ...]:
         """Mean velocity per family over bars [bar_from, bar_to) (whole song if none; 0 absent)."""
         out = []
+        instruments = self._details().instruments
         for fam in range(N_FAMILIES):
-            insts = [i for i in self._instruments if i.family == fam]
+            insts = [i for i in instruments if i.family == fam]
             sl = slice(max(bar_from, 0), max(bar_to, 0))
             cnt = sum(int(i.bar_counts[sl].sum()) for i in insts)
             vel = sum(float(i.bar_velocity[sl].sum()) for i in insts)
@@ -589,3 +646,32 @@ def clear_cache() -> None:
     """Forget every cached analysis."""
     with _CACHE_LOCK:
         _CACHE.clear()
+
+
+# Songs holding their details, least recently used first, and those never let go.
+_HELD: OrderedDict[int, Song] = OrderedDict()
+_KEPT: dict[int, Song] = {}
+_DETAIL_LOCK = threading.RLock()
+
+
+def _hold(song: Song) -> None:
+    """``song`` used its details: hold them, letting go of the oldest beyond the limit."""
+    with _DETAIL_LOCK:
+        _HELD[id(song)] = song
+        _HELD.move_to_end(id(song))
+        spare = [k for k in _HELD if k not in _KEPT]
+        for k in spare[:max(0, len(spare) - DETAILS_HELD)]:
+            _HELD.pop(k)._detail = None
+
+
+def keep_details(songs: Iterable[Song]) -> None:
+    """Keep the details of ``songs`` (the player's: those on its timeline) in memory.
+
+    Every other song holds only its summary (bar grid, features, key, the file's bytes)
+    once :data:`DETAILS_HELD` more recently used songs hold theirs: a queued song then
+    costs tens of kilobytes, and its notes are parsed again when it is about to play.
+    Replaces the songs kept before.
+    """
+    with _DETAIL_LOCK:
+        _KEPT.clear()
+        _KEPT.update((id(s), s) for s in songs)

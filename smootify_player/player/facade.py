@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..composers import Composers
-from ..music.song import Song
+from ..music.song import Song, keep_details
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
 from .files import Labels
@@ -115,6 +115,10 @@ class Player:
 
     # ------------------------------------------------------------------ events
     def _emit(self, kind: PlayerEvent, payload: Any = None) -> None:
+        if kind is PlayerEvent.TIMELINE:
+            # Notes stay in memory for the songs on the timeline; a song further down
+            # the queue keeps its summary and is parsed again when its join is planned.
+            keep_details(seg.song for seg in self.timeline.segments if seg.song is not None)
         for fn in list(self.listeners):
             fn(kind, payload)
 

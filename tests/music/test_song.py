@@ -340,3 +340,34 @@ def test_a_song_keeps_arrays_and_bytes_not_the_parsed_file(tmp_path):
     again = bar_features(act, ons)
     assert np.array_equal(again.pc, song.features.pc)
     assert len(pickle.dumps(song)) < len(pickle.dumps(parsed)) / 2
+
+
+def test_songs_far_from_playback_let_their_notes_go_and_parse_them_again(tmp_path):
+    from smootify_player.music import song as song_mod
+
+    song_mod.keep_details(())
+    first = Song.load(write_song(tmp_path / "first.mid", bars=8, tonic=2, seed=40))
+    roll, voices = first.pianoroll(0, 8), first.voices(2, 4)
+    notes, programs = [a.copy() for a in first.note_arrays], first.programs(0, 8)
+    for i in range(song_mod.DETAILS_HELD + 1):
+        Song.load(write_song(tmp_path / f"other{i}.mid", bars=4, tonic=i, seed=41 + i))
+    assert not first.holds_details and first.rebuilds == 0  # only its summary is left
+    assert first.n_bars == 8 and first.features.pc.sum() > 0 and first.key is not None
+    again = first.pianoroll(0, 8)  # parsed again from the file's bytes, the same
+    assert first.holds_details and first.rebuilds == 1
+    assert all(np.array_equal(x, y) for x, y in zip(again, roll))
+    assert first.voices(2, 4) == voices and first.programs(0, 8) == programs
+    assert all(np.array_equal(x, y) for x, y in zip(first.note_arrays, notes))
+
+
+def test_kept_songs_hold_their_notes_whatever_else_loads(tmp_path):
+    from smootify_player.music import song as song_mod
+
+    kept = Song.load(write_song(tmp_path / "kept.mid", bars=4, tonic=3, seed=60))
+    song_mod.keep_details([kept])
+    try:
+        for i in range(song_mod.DETAILS_HELD + 3):
+            Song.load(write_song(tmp_path / f"x{i}.mid", bars=4, tonic=i, seed=61 + i))
+        assert kept.holds_details and kept.rebuilds == 0
+    finally:
+        song_mod.keep_details(())
