@@ -139,7 +139,7 @@ class BridgeContext:
         if not vb:
             vb = va
         v = (1 - frac) * (va or 80) + frac * (vb or 80)
-        return int(np.clip(round(v), 1, 127))
+        return min(127, max(1, round(v)))  # called per note: no numpy on scalars
 
 
 @runtime_checkable
