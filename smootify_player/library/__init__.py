@@ -26,6 +26,7 @@ _LAZY = {
     "Catalog": "catalog",
     "Library": "library",
     "OrderResult": "order",
+    "order_songs": "order",
     "smooth_order": "order",
     "default_cache_dir": "paths",
     "default_db_path": "paths",
@@ -38,12 +39,13 @@ _LAZY = {
 }
 
 __all__ = ["Catalog", "Library", "LibraryRadio", "OrderResult", "Pick", "Radio", "Ratings",
-           "ScanReport", "SongRecord", "default_cache_dir", "default_db_path", "smooth_order"]
+           "ScanReport", "SongRecord", "default_cache_dir", "default_db_path", "order_songs",
+           "smooth_order"]
 
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .library import Library
-    from .order import OrderResult, smooth_order
+    from .order import OrderResult, order_songs, smooth_order
     from .paths import default_cache_dir, default_db_path
     from .query import SongRecord
     from .radio import LibraryRadio, Pick, Radio

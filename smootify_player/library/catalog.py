@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .db import OK, LibraryDB, path_from_key
-from .features import ANALYSIS_VERSION
+from .features import ANALYSIS_VERSION, SongFeatures
 
-__all__ = ["Catalog", "load_catalog"]
+__all__ = ["Catalog", "catalog_of", "load_catalog"]
 
 
 @dataclass
@@ -82,6 +83,33 @@ class Catalog:
                 "key": key_name(int(self.key[i])), "tempo_bpm": round(float(self.tempo[i]), 1),
                 "meter": f"{self.meter[i, 0]}/{self.meter[i, 1]}",
                 "duration_s": round(float(self.duration[i]), 1), "bars": int(self.bars[i])}
+
+
+def catalog_of(features: Sequence[SongFeatures], paths: Sequence[str],
+               titles: Sequence[str]) -> Catalog:
+    """A catalog of songs analysed in memory (one row per entry, twins included): what the
+    player's queue compares, with no database."""
+    n = len(features)
+    credits = [f.credit for f in features]
+    ids: dict[str, int] = {}
+    credit_id = np.array([-1 if c is None else ids.setdefault(c, len(ids)) for c in credits],
+                         np.int64)
+
+    def col(name: str, dtype: type = np.float64) -> np.ndarray:
+        return np.array([getattr(f, name) for f in features], dtype=dtype).reshape(n)
+
+    def pair(name: str) -> np.ndarray:
+        return np.array([getattr(f, name) for f in features], np.int64).reshape(n, 2)
+
+    return Catalog(
+        digests=[f.digest for f in features], paths=list(paths), titles=list(titles),
+        credits=credits, credit_id=credit_id, duration=col("duration"), tempo=col("tempo"),
+        tempo_head=col("tempo_head"), tempo_tail=col("tempo_tail"), bars=col("bars", np.int64),
+        meter=pair("meter"), meter_head=pair("meter_head"), meter_tail=pair("meter_tail"),
+        key=col("key", np.int64), key_head=col("key_head", np.int64),
+        key_tail=col("key_tail", np.int64), conf_head=col("conf_head"),
+        conf_tail=col("conf_tail"),
+        texture=np.array([f.texture for f in features], np.float64).reshape(n, 12))
 
 
 def load_catalog(db: LibraryDB, folders: list[int] | None = None,

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["OrderResult", "path_cost", "smooth_order"]
+if TYPE_CHECKING:
+    from ..music.song import Song
+
+__all__ = ["OrderResult", "order_songs", "path_cost", "smooth_order"]
 
 
 @dataclass
@@ -177,3 +182,18 @@ def _no_return(costs: np.ndarray, first: int) -> np.ndarray:
     c = costs.copy()
     c[:, first] = np.inf
     return c
+
+
+def order_songs(songs: Sequence[Song], keep_first: bool = False,
+                budget_s: float = 1.5) -> OrderResult:
+    """:func:`smooth_order` of analysed songs (a queue): costs from their features.
+
+    Songs with the same content are separate rows; the result orders ``songs``' positions.
+    """
+    from .catalog import catalog_of
+    from .cost import cost_matrix
+    from .features import extract_features
+
+    feats = [extract_features(s, s.digest) for s in songs]
+    cat = catalog_of(feats, [str(s.path) for s in songs], [s.title for s in songs])
+    return smooth_order(cost_matrix(cat, np.arange(len(songs))), keep_first, budget_s)

@@ -45,3 +45,23 @@ def test_200_songs_in_under_two_seconds():
     res = smooth_order(costs)
     assert time.perf_counter() - t < 2.0
     assert res.cost_after < 0.5 * res.cost_before
+
+
+def test_songs_in_memory_cost_what_the_library_says(library: Library):
+    """The queue's order (songs analysed in memory, no database) sees the same costs as the
+    library's catalog of the same files."""
+    from smootify_player.library import order_songs
+    from smootify_player.library.catalog import catalog_of
+    from smootify_player.library.features import extract_features
+    from smootify_player.music.song import Song
+
+    cat = library.catalog()
+    songs = [Song.load(p) for p in cat.paths]
+    mem = catalog_of([extract_features(s, s.digest) for s in songs], cat.paths,
+                     [s.title for s in songs])
+    n = np.arange(len(cat))
+    assert np.allclose(cost_matrix(mem, n), cost_matrix(cat, n), atol=1e-5)
+    res = order_songs(songs)
+    assert sorted(res.order) == list(range(len(songs))) and res.cost_after < res.cost_before
+    first = order_songs(songs, keep_first=True)
+    assert first.order[0] == 0
