@@ -7,7 +7,9 @@ instance takes ``...smootify.instance<pid>``, as the specification asks). It dri
 ``previous``, ``seek``) and follows it through its listeners and the :class:`Ticker`'s
 ``ticked`` signal: each change of a property is sent as one
 ``org.freedesktop.DBus.Properties.PropertiesChanged``, a jump in position as ``Seeked``.
-During a bridge the title is "A + B", as on the now-playing card.
+During a bridge the title is "A + B", as on the now-playing card. ``Position``,
+``mpris:length``, ``Seek`` and ``SetPosition`` count the song's own time, as the seek bar does
+(:func:`~smootify_player.player.view.now_playing`).
 
 Without a session bus (no ``DBUS_SESSION_BUS_ADDRESS`` and no ``$XDG_RUNTIME_DIR/bus``, or
 ``DBUS_SESSION_BUS_ADDRESS`` set empty) it does nothing and logs one line.
