@@ -1,4 +1,5 @@
-"""The Settings dialog: soundfont, transition mode, mix-point method, full songs, repeat."""
+"""The Settings dialog: soundfont, transition mode, mix-point method, full songs, repeat,
+notifications."""
 
 from __future__ import annotations
 
@@ -78,6 +79,10 @@ class SettingsDialog(QDialog):
         self.repeat.setChecked(settings.repeat)
         self._end_of_queue = settings.end_of_queue  # not edited here yet: kept as it was
         form.addRow(self.tr("Repeat"), self.repeat)
+        self.notify = QCheckBox(self.tr("Show a desktop notification when the song changes "
+                                        "(not while Smootify is the active window)"))
+        self.notify.setChecked(settings.notify)
+        form.addRow(self.tr("Notifications"), self.notify)
         lay.addLayout(form)
         hint = QLabel(self.tr("Changes apply to the next transition."))
         hint.setObjectName("nowSub")
@@ -103,4 +108,5 @@ class SettingsDialog(QDialog):
                               method=self.method.currentData(),
                               full_songs=self.full_songs.isChecked(),
                               repeat=self.repeat.isChecked(),
-                              end_of_queue=self._end_of_queue)
+                              end_of_queue=self._end_of_queue,
+                              notify=self.notify.isChecked())

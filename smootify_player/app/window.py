@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.notices: list[str] = []
         self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
+        self.notifier: Any = None  # song-change notifications, once main.build starts them
         self._save_failed = False  # reported once until a save works again
         self._save_timer = QTimer(self)  # debounced save after a change
         self._save_timer.setSingleShot(True)
@@ -534,6 +535,8 @@ class MainWindow(QMainWindow):
         self.ticker.stop()
         if self.mpris is not None:
             self.mpris.close()
+        if self.notifier is not None:
+            self.notifier.close()
         self._position_timer.stop()
         try:
             self.save_state()

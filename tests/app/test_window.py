@@ -259,6 +259,8 @@ def test_settings_dialog_applies_and_stores(make_app, songs, tmp_path, qtbot):
         dlg.transition.setCurrentIndex(dlg.transition.findData("cut"))
         dlg.method.setCurrentIndex(dlg.method.findData("dtw"))
         dlg.full_songs.setChecked(True)
+        assert not dlg.notify.isChecked()  # notifications are off by default
+        dlg.notify.setChecked(True)
         dlg.accept()
 
     QTimer.singleShot(200, fill)
@@ -267,6 +269,7 @@ def test_settings_dialog_applies_and_stores(make_app, songs, tmp_path, qtbot):
     assert (s.transition, s.method, s.full_songs) == ("cut", "dtw", True)
     saved = json.loads((state / "state.json").read_text())["settings"]
     assert saved["transition"] == "cut" and saved["full_songs"] is True
+    assert s.notify is True and saved["notify"] is True
 
 
 def test_ai_bridge_plays_in_process(make_app, songs, qtbot):
