@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..music.mixpoint import METHODS
 from ..player import PlayerSettings
+from .widgets import file_dialog_options
 
 __all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS"]
 
@@ -47,6 +48,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: PlayerSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("settings")  # the theme styles its buttons (not the file dialogs')
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(520)
         lay = QVBoxLayout(self)
@@ -97,7 +99,8 @@ class SettingsDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a soundfont"),
                                               str(Path(self.soundfont.text() or Path.home())),
                                               self.tr("SoundFonts") + " (*.sf2 *.sf3);;"
-                                              + self.tr("All files") + " (*)")
+                                              + self.tr("All files") + " (*)",
+                                              options=file_dialog_options())
         if path:
             self.soundfont.setText(path)
 

@@ -40,7 +40,7 @@ from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import ACCENT, SUBTLE
 from .ticker import Ticker
-from .widgets import NoticeBanner, NowPlayingBar, fmt_time
+from .widgets import NoticeBanner, NowPlayingBar, file_dialog_options, fmt_time
 from .worker import Worker
 
 __all__ = ["MainWindow"]
@@ -250,23 +250,28 @@ class MainWindow(QMainWindow):
             self.status_label.setText("")
 
     def add_files_dialog(self) -> None:
+        """Add files: the platform's file dialog (see :func:`.widgets.file_dialog_options`)."""
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Add files"), str(Path.home()),
             self.tr("MIDI files and playlists") + " (*.mid *.midi *.kar *.m3u *.m3u8);;"
-            + self.tr("All files") + " (*)")
+            + self.tr("All files") + " (*)", options=file_dialog_options())
         if files:
             self.add_paths([Path(f) for f in files])
 
     def add_folder_dialog(self) -> None:
+        """Add folder: the platform's folder dialog."""
         folder = QFileDialog.getExistingDirectory(self, self.tr("Add folder"),
-                                                  str(Path.home()))
+                                                  str(Path.home()),
+                                                  options=file_dialog_options(folder=True))
         if folder:
             self.add_paths([Path(folder)])
 
     def export_dialog(self) -> None:
+        """Export as M3U8: the platform's save dialog."""
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Export queue"),
                                                 str(Path.home() / "smootify.m3u8"),
-                                                self.tr("M3U8 playlist") + " (*.m3u8)")
+                                                self.tr("M3U8 playlist") + " (*.m3u8)",
+                                                options=file_dialog_options())
         if target:
             self.export_queue(Path(target))
 
