@@ -250,8 +250,7 @@ def screenshot(path: Path, at_bridge: bool = True, lang: str = "en") -> dict:
              all(e.status != "analysing" and e.status != "waiting" for e in p.queue))
         if at_bridge and len(p.timeline.segments) >= 3:
             bridge = p.timeline.segments[1]
-            lo, _ = p.scheduler.window()
-            p.seek((bridge.start - lo) / p.sample_rate - 3.0)
+            p.seek(p.scheduler.song_seconds(0, bridge.start) - 3.0)  # the song's own time
             pump(15, lambda: p.now_playing().in_bridge and
                  p.position >= bridge.start + (bridge.end - bridge.start) // 3)
         from PySide6.QtGui import QCursor

@@ -522,6 +522,14 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
         <translation>반복</translation>
     </message>
     <message>
+        <source>Show a desktop notification when the song changes (not while Smootify is the active window)</source>
+        <translation>곡이 바뀌면 데스크톱 알림 표시 (Smootify 창이 활성 상태일 때는 제외)</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>알림</translation>
+    </message>
+    <message>
         <source>Changes apply to the next transition.</source>
         <translation>변경 사항은 다음 곡 전환부터 적용됩니다.</translation>
     </message>

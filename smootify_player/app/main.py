@@ -102,6 +102,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     if state_notice:
         window.post_notice(state_notice)  # a Notice: its level styles it
     mpris = _start_mpris(window, player, ticker)
+    _start_notifier(window, player)
     player.start_audio()
     _queue_inputs(args, window, player, state)
     return App(window, player, worker, store, server, t0, ticker, mpris)
@@ -127,6 +128,16 @@ def _start_mpris(window: Any, player: Any, ticker: Any) -> Any:
         return None
     window.mpris = mpris
     return mpris
+
+
+def _start_notifier(window: Any, player: Any) -> None:
+    """Desktop notifications of song changes (freedesktop Notifications, Linux and BSDs),
+    sent only when the setting is on."""
+    if sys.platform in ("win32", "darwin"):
+        return
+    from .notify import SongNotifier
+
+    window.notifier = SongNotifier(player, window.isActiveWindow, parent=window)
 
 
 def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any) -> None:

@@ -7,7 +7,9 @@ instance takes ``...smootify.instance<pid>``, as the specification asks). It dri
 ``previous``, ``seek``) and follows it through its listeners and the :class:`Ticker`'s
 ``ticked`` signal: each change of a property is sent as one
 ``org.freedesktop.DBus.Properties.PropertiesChanged``, a jump in position as ``Seeked``.
-During a bridge the title is "A + B", as on the now-playing card.
+During a bridge the title is "A + B", as on the now-playing card. ``Position``,
+``mpris:length``, ``Seek`` and ``SetPosition`` count the song's own time, as the seek bar does
+(:func:`~smootify_player.player.view.now_playing`).
 
 Without a session bus (no ``DBUS_SESSION_BUS_ADDRESS`` and no ``$XDG_RUNTIME_DIR/bus``, or
 ``DBUS_SESSION_BUS_ADDRESS`` set empty) it does nothing and logs one line.
@@ -19,7 +21,7 @@ writer of its own (``QDBusArgument << int`` picks the ``ushort`` overload), whil
 specification, and strict readers such as ``playerctl``'s ``duration()``, want
 ``mpris:length`` as int64: :func:`int64` calls ``QDBusArgument::operator<<(qlonglong)`` of
 the loaded QtDBus library through ctypes, checks what it wrote, and falls back to the plain
-integer if that ever fails.
+integer if that ever fails (:func:`uint32` likewise, for the notifications' ``replaces_id``).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from ..player.states import PlayerEvent, PlayState
 from .desktop_install import APP_ID
 
 __all__ = ["Mpris", "MprisHooks", "BUS_NAME", "OBJECT_PATH", "APP_ID", "session_address",
-           "metadata", "wire_metadata", "int64", "playback_status"]
+           "metadata", "wire_metadata", "int64", "uint32", "playback_status"]
 
 log = logging.getLogger("smootify.app")
 
@@ -85,8 +87,9 @@ def track_id(np_: NowPlaying) -> str:
     return f"{TRACK_PREFIX}{np_.entry.uid}" if np_.entry is not None else NO_TRACK
 
 
-def _int64_writer() -> Callable[[Any, int], Any] | None:
-    """``QDBusArgument::operator<<(qlonglong)`` of the QtDBus library PySide6 loaded."""
+def _writer(symbol: str, ctype: Any, signature: str) -> Callable[[Any, int], Any] | None:
+    """``QDBusArgument::operator<<`` for one integer type (its mangled ``symbol``) of the
+    QtDBus library PySide6 loaded; None when it cannot be found or writes the wrong type."""
     try:
         import ctypes
         import ctypes.util
@@ -101,21 +104,22 @@ def _int64_writer() -> Callable[[Any, int], Any] | None:
         path = path or ctypes.util.find_library("Qt6DBus")
         if not path:
             return None
-        fn = ctypes.CDLL(path)._ZN13QDBusArgumentlsEx  # QDBusArgument::operator<<(qlonglong)
-        fn.argtypes = [ctypes.c_void_p, ctypes.c_longlong]
+        fn = getattr(ctypes.CDLL(path), symbol)
+        fn.argtypes = [ctypes.c_void_p, ctypes.c_longlong if ctype == "x" else ctypes.c_uint]
         fn.restype = ctypes.c_void_p
 
         def write(arg: Any, value: int) -> None:
             fn(shiboken6.getCppPointer(arg)[0], value)
 
         probe = QDBusArgument()
-        write(probe, 1 << 40)
-        return write if probe.currentSignature() == "x" else None
+        write(probe, 1 << 20)
+        return write if probe.currentSignature() == signature else None
     except (OSError, AttributeError, ImportError, TypeError, ValueError):
         return None
 
 
-_WRITE_INT64 = _int64_writer()
+_WRITE_INT64 = _writer("_ZN13QDBusArgumentlsEx", "x", "x")  # operator<<(qlonglong)
+_WRITE_UINT32 = _writer("_ZN13QDBusArgumentlsEj", "u", "u")  # operator<<(uint)
 
 
 def int64(value: int) -> Any:
@@ -124,6 +128,16 @@ def int64(value: int) -> Any:
         return int(value)
     arg = QDBusArgument()
     _WRITE_INT64(arg, int(value))
+    return arg
+
+
+def uint32(value: int) -> Any:
+    """``value`` as a D-Bus uint32 argument (a plain int, sent as int32, when that cannot be
+    done)."""
+    if _WRITE_UINT32 is None:
+        return int(value)
+    arg = QDBusArgument()
+    _WRITE_UINT32(arg, int(value) & 0xFFFFFFFF)
     return arg
 
 

@@ -1,4 +1,5 @@
-"""The Settings dialog: soundfont, transition mode, mix-point method, full songs, repeat."""
+"""The Settings dialog: soundfont, transition mode, mix-point method, full songs, repeat,
+notifications."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..music.mixpoint import METHODS
 from ..player import PlayerSettings
+from .widgets import file_dialog_options
 
 __all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS"]
 
@@ -46,6 +48,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: PlayerSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("settings")  # the theme styles its buttons (not the file dialogs')
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(520)
         lay = QVBoxLayout(self)
@@ -78,6 +81,10 @@ class SettingsDialog(QDialog):
         self.repeat.setChecked(settings.repeat)
         self._end_of_queue = settings.end_of_queue  # not edited here yet: kept as it was
         form.addRow(self.tr("Repeat"), self.repeat)
+        self.notify = QCheckBox(self.tr("Show a desktop notification when the song changes "
+                                        "(not while Smootify is the active window)"))
+        self.notify.setChecked(settings.notify)
+        form.addRow(self.tr("Notifications"), self.notify)
         lay.addLayout(form)
         hint = QLabel(self.tr("Changes apply to the next transition."))
         hint.setObjectName("nowSub")
@@ -92,7 +99,8 @@ class SettingsDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a soundfont"),
                                               str(Path(self.soundfont.text() or Path.home())),
                                               self.tr("SoundFonts") + " (*.sf2 *.sf3);;"
-                                              + self.tr("All files") + " (*)")
+                                              + self.tr("All files") + " (*)",
+                                              options=file_dialog_options())
         if path:
             self.soundfont.setText(path)
 
@@ -103,4 +111,5 @@ class SettingsDialog(QDialog):
                               method=self.method.currentData(),
                               full_songs=self.full_songs.isChecked(),
                               repeat=self.repeat.isChecked(),
-                              end_of_queue=self._end_of_queue)
+                              end_of_queue=self._end_of_queue,
+                              notify=self.notify.isChecked())

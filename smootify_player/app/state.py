@@ -114,7 +114,7 @@ def clean_settings(raw: object) -> tuple[dict[str, Any], list[str]]:
                 out[key] = v
             else:
                 notes.append(f"unknown {what} {_show(v)}, the default is used")
-    for key in ("full_songs", "repeat"):
+    for key in ("full_songs", "repeat", "notify"):
         if key in raw:
             v = raw[key]
             if isinstance(v, bool):

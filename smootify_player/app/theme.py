@@ -98,14 +98,14 @@ QPushButton#shufflePill {{
 }}
 QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
 QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-height: 44px; }}
-QToolButton {{
+#central QToolButton {{
     background: transparent; border: 2px solid transparent; border-radius: 16px; padding: 2px;
 }}
-QToolButton:focus {{ border-color: {TEXT}; }}
-QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
-QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
-QToolButton#playButton:hover {{ background: #f0f0f0; }}
-QToolButton#playButton:focus {{ border-color: {ACCENT}; }}
+#central QToolButton:focus {{ border-color: {TEXT}; }}
+#central QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
+#central QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
+#central QToolButton#playButton:hover {{ background: #f0f0f0; }}
+#central QToolButton#playButton:focus {{ border-color: {ACCENT}; }}
 QTableView#queueTable {{
     background: transparent; border: 1px solid transparent; border-radius: 4px;
     color: {SUBTLE}; gridline-color: transparent;
@@ -120,12 +120,12 @@ QTableView#queueTable::item {{ padding: 0 8px; border: none; }}
     border-bottom: 1px solid #2a2a2a; padding: 6px 8px; font-size: {_pt(12, base)};
     text-transform: uppercase;
 }}
-QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
-QScrollBar::handle:vertical {{
+#central QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
+#central QScrollBar::handle:vertical {{
     background: rgba(255,255,255,0.25); min-height: 30px; border-radius: 4px; margin: 2px;
 }}
-QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; }}
-QScrollBar:horizontal {{ height: 0; }}
+#central QScrollBar::add-line, #central QScrollBar::sub-line {{ height: 0; width: 0; }}
+#central QScrollBar:horizontal {{ height: 0; }}
 #nowBar {{ background: {SIDEBAR}; }}
 #nowTitle {{ color: {TEXT}; font-size: {_pt(14, base)}; font-weight: 600; }}
 #nowSub {{ color: {SUBTLE}; font-size: {_pt(11, base)}; }}
@@ -164,13 +164,15 @@ QComboBox::down-arrow {{ image: url("{_CHEVRON}"); width: 14px; height: 14px; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QSplitter::handle {{ background: transparent; }}
 QSplitter::handle:hover {{ background: rgba(255,255,255,0.06); border-radius: 4px; }}
-QScrollBar::handle:vertical:hover {{ background: rgba(255,255,255,0.4); }}
-QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
+#central QScrollBar::handle:vertical:hover {{ background: rgba(255,255,255,0.4); }}
+#central QScrollBar::add-page, #central QScrollBar::sub-page {{ background: transparent; }}
 QCheckBox {{ color: {TEXT}; spacing: 8px; }}
-QDialog QPushButton {{
+QDialog#settings QPushButton {{
     background: #3E3E3E; border: none; border-radius: 14px; padding: 6px 18px; color: {TEXT};
 }}
-QDialog QPushButton:default {{ background: {ACCENT}; color: {ON_ACCENT}; font-weight: 700; }}
+QDialog#settings QPushButton:default {{
+    background: {ACCENT}; color: {ON_ACCENT}; font-weight: 700;
+}}
 QMenu {{ background: #282828; color: {TEXT}; border: 1px solid #3E3E3E; }}
 QMenu::item:selected {{ background: #3E3E3E; }}
 """

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QPen,
 )
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -42,7 +43,8 @@ from .icons import icon, svg_pixmap
 from .theme import ACCENT, FAMILY_COLORS, MUTED, SUBTLE
 
 __all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "ElidedLabel",
-           "JumpSlider", "elide_pair", "fmt_time", "family_name", "tool_button"]
+           "JumpSlider", "elide_pair", "fmt_time", "family_name", "tool_button",
+           "file_dialog_options"]
 
 
 def family_name(name: str) -> str:
@@ -55,6 +57,17 @@ def family_name(name: str) -> str:
         "Strings": translate("PianoRoll", "Strings"),
     }
     return names.get(name, name)
+
+
+def file_dialog_options(folder: bool = False) -> QFileDialog.Option:
+    """The options every file dialog is opened with: the platform's own dialog (never
+    ``DontUseNativeDialog``; Qt shows its own only where the platform has none, and the
+    theme's rules for the window's tables, headers, buttons and scroll bars stay out of
+    it), folders only when a folder is chosen."""
+    options = QFileDialog.Option(0)
+    if folder:
+        options |= QFileDialog.Option.ShowDirsOnly
+    return options
 
 
 def fmt_time(seconds: float) -> str:

@@ -40,7 +40,7 @@ from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import ACCENT, SUBTLE
 from .ticker import Ticker
-from .widgets import NoticeBanner, NowPlayingBar, fmt_time
+from .widgets import NoticeBanner, NowPlayingBar, file_dialog_options, fmt_time
 from .worker import Worker
 
 __all__ = ["MainWindow"]
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.notices: list[str] = []
         self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
+        self.notifier: Any = None  # song-change notifications, once main.build starts them
         self._save_failed = False  # reported once until a save works again
         self._save_timer = QTimer(self)  # debounced save after a change
         self._save_timer.setSingleShot(True)
@@ -249,23 +250,28 @@ class MainWindow(QMainWindow):
             self.status_label.setText("")
 
     def add_files_dialog(self) -> None:
+        """Add files: the platform's file dialog (see :func:`.widgets.file_dialog_options`)."""
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Add files"), str(Path.home()),
             self.tr("MIDI files and playlists") + " (*.mid *.midi *.kar *.m3u *.m3u8);;"
-            + self.tr("All files") + " (*)")
+            + self.tr("All files") + " (*)", options=file_dialog_options())
         if files:
             self.add_paths([Path(f) for f in files])
 
     def add_folder_dialog(self) -> None:
+        """Add folder: the platform's folder dialog."""
         folder = QFileDialog.getExistingDirectory(self, self.tr("Add folder"),
-                                                  str(Path.home()))
+                                                  str(Path.home()),
+                                                  options=file_dialog_options(folder=True))
         if folder:
             self.add_paths([Path(folder)])
 
     def export_dialog(self) -> None:
+        """Export as M3U8: the platform's save dialog."""
         target, _ = QFileDialog.getSaveFileName(self, self.tr("Export queue"),
                                                 str(Path.home() / "smootify.m3u8"),
-                                                self.tr("M3U8 playlist") + " (*.m3u8)")
+                                                self.tr("M3U8 playlist") + " (*.m3u8)",
+                                                options=file_dialog_options())
         if target:
             self.export_queue(Path(target))
 
@@ -534,6 +540,8 @@ class MainWindow(QMainWindow):
         self.ticker.stop()
         if self.mpris is not None:
             self.mpris.close()
+        if self.notifier is not None:
+            self.notifier.close()
         self._position_timer.stop()
         try:
             self.save_state()

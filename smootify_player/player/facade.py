@@ -368,19 +368,19 @@ class Player:
         if idx >= 0:
             seg = self.timeline.segments[idx]
             if (self.position - seg.start) / self.sample_rate > 4.0:
-                lo, _ = self.scheduler.window()
-                self.seek((seg.start - lo) / self.sample_rate)
+                self.seek(self.scheduler.song_seconds(idx, seg.start))
                 return
         e = self.play_queue.previous_before(self.current)
         if e is not None:
             self.play_entry(e)
 
     def seek(self, seconds: float) -> None:
-        """Seek to ``seconds`` within the current song's window (see :meth:`now_playing`)."""
+        """Seek to ``seconds`` into the current song's file, its own time as the seek bar
+        shows it (see :meth:`now_playing`), clamped to the part of it on the timeline: from
+        its entry to the end of the join after it."""
         if not self.output.ready or not self.timeline.segments:
             return
-        lo, hi = self.scheduler.window()
-        target = int(np.clip(lo + seconds * self.sample_rate, lo, max(lo, hi - 1)))
+        target = self.scheduler.seek_sample(seconds)
         self.output.seek(target)
         self._emit(PlayerEvent.SEEK, target)
 
@@ -391,7 +391,8 @@ class Player:
         return self.output.position
 
     def now_playing(self) -> NowPlaying:
-        """Title ("A + B" during a join), position and join marks of the current window.
+        """Title ("A + B" during a join), position, length and join marks of the current
+        song, in its own time (:func:`.view.now_playing`; B's entry bar during a join).
 
         During a listening test the join's kind is not named.
         """

@@ -180,29 +180,41 @@ class TransitionScheduler:
             return min(idx + 1, len(self.slots) - 1)
         return idx
 
-    def window(self) -> tuple[int, int]:
-        """Samples [lo, hi) of the current song with the joins on either side."""
+    def song_seconds(self, i: int, sample: int) -> float:
+        """Seconds into the song of song segment ``i`` at timeline ``sample``, in the song's
+        own time: its entry bar's offset included (unclamped: before its entry it is less)."""
+        seg = self.timeline.segments[i]
+        offset = seg.song.bar_time(seg.from_bar) if seg.song else 0.0
+        return offset + (sample - seg.start) / self.sample_rate
+
+    def seek_sample(self, seconds: float) -> int:
+        """The timeline sample ``seconds`` into the song sounding (its own time, as
+        :meth:`seconds_into` counts it), clamped to the part of it on the timeline: from its
+        entry to the end of the join after it. During a join, the song is the one after it."""
         segs = self.timeline.segments
         i = self.song_index_for(self.current_index())
         if i < 0:
-            return 0, 0
-        lo = segs[i - 1].start if i > 0 and self.slots[i - 1].kind == "join" else segs[i].start
+            return 0
+        seg = segs[i]
         hi = segs[i + 1].end if i + 1 < len(segs) and self.slots[i + 1].kind == "join" \
-            else segs[i].end
-        return lo, hi
+            else seg.end
+        target = seg.start + int(round((seconds - self.song_seconds(i, seg.start))
+                                       * self.sample_rate))
+        return int(np.clip(target, seg.start, max(seg.start, hi - 1)))
 
     def last_song_uid(self) -> int | None:
         """The queue entry whose song ends the timeline (None while a join ends it)."""
         return self.slots[-1].uid if self.slots and self.slots[-1].kind == "song" else None
 
     def seconds_into(self, entry: QueueEntry | None) -> float:
-        """Seconds into ``entry``'s song heard now; 0 unless it is the song sounding."""
+        """Seconds into ``entry``'s song heard now, in the song's own time (its entry bar's
+        offset included); 0 unless it is the song sounding. During the join into it (the
+        "A + B" card) this is its entry bar's time: its own time has not started yet."""
         i = self.song_index_for(self.current_index())
         if entry is None or not 0 <= i < len(self.slots) or self.slots[i].uid != entry.uid:
             return 0.0
         seg = self.timeline.segments[i]
-        offset = seg.song.bar_time(seg.from_bar) if seg.song else 0.0
-        return offset + max(0, self.position() - seg.start) / self.sample_rate
+        return self.song_seconds(i, min(max(self.position(), seg.start), seg.end))
 
     def joins(self) -> list[tuple[int, int]]:
         """(source, target) indices of consecutive song segments on the timeline."""

@@ -44,6 +44,7 @@ class PlayerSettings:
     full_songs: bool = False  # play each song to its end instead of mixing at good bars
     repeat: bool = True  # at the end of the queue continue from the top
     end_of_queue: str = "repeat"  # one of END_OF_QUEUE; "radio" overrides repeat
+    notify: bool = False  # the app: a desktop notification when the song changes
 
     @property
     def radio(self) -> bool:
@@ -58,7 +59,7 @@ class PlayerSettings:
     def to_dict(self) -> dict[str, Any]:
         return {"soundfont": self.soundfont, "transition": self.transition,
                 "method": self.method, "full_songs": self.full_songs, "repeat": self.repeat,
-                "end_of_queue": self.end_of_queue}
+                "end_of_queue": self.end_of_queue, "notify": self.notify}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlayerSettings:
@@ -70,6 +71,7 @@ class PlayerSettings:
             s.method = d["method"]
         s.full_songs = bool(d.get("full_songs", s.full_songs))
         s.repeat = bool(d.get("repeat", s.repeat))
+        s.notify = bool(d.get("notify", s.notify))
         if d.get("end_of_queue") in END_OF_QUEUE:  # absent in settings saved before it
             s.end_of_queue = d["end_of_queue"]
         return s

@@ -32,7 +32,14 @@ JOIN_NAMES: dict[str, tuple[str, str]] = {
 
 @dataclass
 class NowPlaying:
-    """What the now-playing bar shows; times in seconds within the current song's window."""
+    """What the now-playing bar shows; times in seconds of the current song's own time.
+
+    ``position`` is seconds into the song's file (its entry bar's offset included: what the
+    saved session restores), ``duration`` the song's full length (constant while it plays),
+    ``marks`` the joins on either side where they fall in that time, clamped to
+    [0, ``duration``]. During the join into a song (the "A + B" card) the song is B and
+    ``position`` holds at B's entry bar.
+    """
 
     title: str = ""
     subtitle: str = ""
@@ -58,7 +65,13 @@ class RollNote:
 
 def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state: PlayState,
                 current: QueueEntry | None) -> NowPlaying:
-    """Title ("A + B" during a join), position and join marks of the current window."""
+    """Title ("A + B" during a join), position, length and join marks of the current song.
+
+    Times are the song's own (see :class:`NowPlaying`): the position is
+    :meth:`TransitionScheduler.seconds_into` of the song sounding, so what is shown is what
+    a saved session restores. During a join the song is the one after it (B), held at its
+    entry bar until B itself sounds.
+    """
     out = NowPlaying(state=state)
     idx = sch.current_index()
     if idx < 0:
@@ -66,14 +79,21 @@ def now_playing(sch: TransitionScheduler, queue: PlayQueue, position: int, state
             out.title, out.entry = current.title, current
             out.subtitle = "Loading…" if state == PlayState.LOADING else current.credit
         return out
-    segs, sr = sch.timeline.segments, sch.sample_rate
+    segs = sch.timeline.segments
     slot, seg = sch.slots[idx], segs[idx]
-    lo, hi = sch.window()
-    out.position = (min(position, hi) - lo) / sr
-    out.duration = (hi - lo) / sr
-    for j in range(max(0, idx - 2), min(len(segs), idx + 3)):
-        if sch.slots[j].kind == "join" and segs[j].end > lo and segs[j].start < hi:
-            out.marks.append(((segs[j].start - lo) / sr, (segs[j].end - lo) / sr))
+    i = sch.song_index_for(idx)
+    song_seg = segs[i]
+    duration = song_seg.song.duration if song_seg.song is not None else \
+        song_seg.length / sch.sample_rate
+    out.duration = duration
+    here = min(max(position, song_seg.start), song_seg.end)
+    out.position = min(max(sch.song_seconds(i, here), 0.0), duration)
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(segs) and sch.slots[j].kind == "join":
+            s0, s1 = (min(max(sch.song_seconds(i, x), 0.0), duration)
+                      for x in (segs[j].start, segs[j].end))
+            if s1 > s0:
+                out.marks.append((s0, s1))
     if slot.kind == "join":
         a, b = queue.get(slot.a), queue.get(slot.b)
         out.in_bridge = True

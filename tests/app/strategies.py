@@ -18,6 +18,7 @@ _settings = st.fixed_dictionaries({}, optional={
     "method": st.sampled_from(["smart", "jsd", "nope"]) | json_values,
     "full_songs": st.booleans() | json_values,
     "repeat": st.booleans() | json_values,
+    "notify": st.booleans() | json_values,
 })
 
 #: Objects shaped like a state file, every field possibly wrong.

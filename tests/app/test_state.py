@@ -29,7 +29,8 @@ def assert_valid(s: SavedState) -> None:
     assert isinstance(s.current, int) and -1 <= s.current < len(s.queue)
     assert isinstance(s.position, float) and 0.0 <= s.position <= MAX_POSITION
     assert isinstance(s.volume, float) and math.isfinite(s.volume) and 0 <= s.volume <= 1
-    assert set(s.settings) <= {"soundfont", "transition", "method", "full_songs", "repeat"}
+    assert set(s.settings) <= {"soundfont", "transition", "method", "full_songs", "repeat",
+                              "notify"}
     assert PlayerSettings.from_dict(s.settings).to_dict() == {
         **PlayerSettings().to_dict(), **s.settings}
     assert isinstance(s.geometry, str) and all(c in "0123456789abcdefABCDEF" for c in s.geometry)

@@ -8,6 +8,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from smootify_player.app.main import DEMO_DIR
 from smootify_player.app.single import server_name
+from smootify_player.app.widgets import fmt_time
 
 from .conftest import RULE
 
@@ -98,6 +100,35 @@ def test_bridge_card_reads_a_plus_b(make_app, songs, qtbot):
     assert p.current.title == "beta"
     assert p.scheduler.fallbacks == 0, "the worker's plan was ready in time"
     assert p.scheduler.joins_done >= 1
+
+
+def test_the_seek_bar_counts_the_songs_own_time(make_app, songs, tmp_path, qtbot):
+    """The total is the song's length with its next join planned (A cut at its exit bar),
+    and the elapsed time shown at quit is where the next launch resumes."""
+    state = tmp_path / "st"
+    app = make_app("--new-instance", *map(str, songs[:2]), state_dir=state, settings=RULE)
+    p, bar = app.player, app.window.now_bar
+    qtbot.waitUntil(lambda: p.state == "playing" and len(p.queue) == 2, timeout=WAIT)
+    alpha, beta = (e.song for e in p.queue)
+    qtbot.waitUntil(lambda: len(p.timeline.segments) == 3, timeout=WAIT)  # alpha's join
+    assert p.timeline.segments[0].to_bar < alpha.n_bars  # alpha is cut at its exit bar
+    qtbot.waitUntil(lambda: bar.title.text() == "alpha", timeout=WAIT)
+    assert bar.total.text() == fmt_time(alpha.duration)
+    assert bar.seek.maximum() == int(alpha.duration * 1000)
+    qtbot.waitUntil(lambda: bar.title.text() == "beta" and p.current.title == "beta",
+                    timeout=WAIT)
+    qtbot.wait(300)
+    p.pause()
+    qtbot.wait(100)  # a tick or two
+    shown = p.now_playing()
+    assert bar.total.text() == fmt_time(beta.duration)
+    assert bar.elapsed.text() == fmt_time(shown.position)
+    assert p.snapshot()["position"] == pytest.approx(shown.position, abs=1e-6)
+    app.window.close()
+    app2 = make_app("--new-instance", state_dir=state, settings=None)
+    p2 = app2.player
+    qtbot.waitUntil(lambda: p2.state == "paused", timeout=WAIT)
+    assert p2.now_playing().position == pytest.approx(shown.position, abs=0.01)
 
 
 def test_double_click_plays_through_a_bridge(make_app, songs, qtbot):
@@ -228,6 +259,8 @@ def test_settings_dialog_applies_and_stores(make_app, songs, tmp_path, qtbot):
         dlg.transition.setCurrentIndex(dlg.transition.findData("cut"))
         dlg.method.setCurrentIndex(dlg.method.findData("dtw"))
         dlg.full_songs.setChecked(True)
+        assert not dlg.notify.isChecked()  # notifications are off by default
+        dlg.notify.setChecked(True)
         dlg.accept()
 
     QTimer.singleShot(200, fill)
@@ -236,6 +269,7 @@ def test_settings_dialog_applies_and_stores(make_app, songs, tmp_path, qtbot):
     assert (s.transition, s.method, s.full_songs) == ("cut", "dtw", True)
     saved = json.loads((state / "state.json").read_text())["settings"]
     assert saved["transition"] == "cut" and saved["full_songs"] is True
+    assert s.notify is True and saved["notify"] is True
 
 
 def test_ai_bridge_plays_in_process(make_app, songs, qtbot):

@@ -17,6 +17,8 @@ from smootify_player.player import schedule as schedule_mod
 from smootify_player.player.queue import PlayQueue
 from smootify_player.player.schedule import PlannedJoin, TransitionScheduler
 from smootify_player.player.settings import PlayerSettings
+from smootify_player.player.states import PlayState
+from smootify_player.player.view import NowPlaying, now_playing
 
 SR = 22050
 _SONGS: dict[str, Song] = {}
@@ -248,14 +250,56 @@ def test_mix_now_leaves_at_the_next_bars_and_is_kept_through_queue_changes():
     assert r.sch.mixing_into(0) is r.queue.get(r.sch.slots[-1].uid)
 
 
-def test_window_and_song_index_treat_a_join_as_part_of_the_song_after_it():
+def test_song_index_treats_a_join_as_part_of_the_song_after_it():
     r = Rig(transition="crossfade")
     r.sch.start(r.queue[0])
     r.sch.request()
     segs = r.timeline.segments
     r.at(segs[1].start + 1)
     assert r.sch.current_index() == 1 and r.sch.song_index_for(1) == 2
-    assert r.sch.window() == (segs[1].start, segs[2].end)
+
+
+def test_the_seek_bar_counts_the_songs_own_time():
+    """The total is the song's length whether or not its next join is planned (A cut at its
+    exit bar), the elapsed time is what a saved session restores, and a seek goes there."""
+    r = Rig(transition="crossfade")
+    alpha, beta = r.queue[0], r.queue[1]
+    assert alpha.song is not None and beta.song is not None
+    r.sch.start(alpha)
+    r.at(3 * SR)
+
+    def shown(entry) -> NowPlaying:
+        return now_playing(r.sch, r.queue, r.heard, PlayState.PLAYING, entry)
+
+    before = shown(alpha)
+    assert before.duration == pytest.approx(alpha.song.duration, abs=1e-3) and not before.marks
+    r.sch.request()  # alpha -> beta planned: alpha is cut at its exit bar
+    assert r.names() == ["alpha", "join", "beta"]
+    after = shown(alpha)
+    assert after.duration == before.duration  # the total does not change
+    assert after.position == pytest.approx(3.0) == r.sch.seconds_into(alpha)
+    segs = r.timeline.segments
+    exit_s = alpha.song.bar_time(segs[0].to_bar)
+    assert after.marks == [(pytest.approx(exit_s, abs=1e-3), pytest.approx(
+        min(exit_s + segs[1].length / SR, alpha.song.duration), abs=1e-3))]
+    # a seek is to seconds into the song, clamped to its part of the timeline
+    assert r.sch.seek_sample(5.0) == 5 * SR
+    assert r.sch.seek_sample(-1.0) == 0
+    assert r.sch.seek_sample(alpha.song.duration + 9) == segs[1].end - 1
+
+    # the join ("A + B"): beta's card, held at beta's entry bar
+    entry_s = beta.song.bar_time(segs[2].from_bar)
+    r.at(segs[1].start + SR // 2)
+    join = shown(beta)
+    assert join.in_bridge and join.duration == pytest.approx(beta.song.duration)
+    assert join.position == pytest.approx(entry_s) == r.sch.seconds_into(beta)
+    # beta itself, its entry bar's offset included; its incoming join drawn before the entry
+    r.at(segs[2].start + 2 * SR)
+    inb = shown(beta)
+    assert inb.position == pytest.approx(entry_s + 2.0) == r.sch.seconds_into(beta)
+    assert all(0.0 <= a < b <= entry_s + 1e-9 for a, b in inb.marks)
+    assert r.sch.seek_sample(entry_s + 1.0) == segs[2].start + SR
+    assert r.sch.seek_sample(0.0) == segs[2].start  # before its entry: the entry
 
 
 def test_trimming_forgets_segments_long_past():
