@@ -68,6 +68,25 @@
     </message>
 </context>
 <context>
+    <name>JoinRating</name>
+    <message>
+        <source>Rate the join</source>
+        <translation>연결 평가</translation>
+    </message>
+    <message>
+        <source>Rate this join {n} of 5</source>
+        <translation>이 연결을 5점 중 {n}점으로 평가</translation>
+    </message>
+    <message>
+        <source>Rate {n} of 5</source>
+        <translation>5점 중 {n}점</translation>
+    </message>
+    <message>
+        <source>Rated {n}</source>
+        <translation>{n}점으로 평가함</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Welcome to Smootify: the demo playlist is loaded. Press PLAY, or drop your own MIDI files here.</source>
@@ -156,6 +175,10 @@
     <message>
         <source>Mute</source>
         <translation>음소거</translation>
+    </message>
+    <message>
+        <source>Could not store the rating: {reason}</source>
+        <translation>평가를 저장하지 못했습니다: {reason}</translation>
     </message>
     <message>
         <source>1 song</source>

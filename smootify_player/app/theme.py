@@ -106,6 +106,11 @@ QToolButton:hover {{ background: rgba(255,255,255,0.08); }}
 QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
 QToolButton#playButton:hover {{ background: #f0f0f0; }}
 QToolButton#playButton:focus {{ border-color: {ACCENT}; }}
+QToolButton#rateButton {{
+    color: {SUBTLE}; border-radius: 6px; padding: 0 5px; font-size: {_pt(11, base)};
+    font-weight: 700;
+}}
+QToolButton#rateButton:hover {{ color: {ON_ACCENT}; background: {ACCENT}; }}
 QTableView#queueTable {{
     background: transparent; border: 1px solid transparent; border-radius: 4px;
     color: {SUBTLE}; gridline-color: transparent;

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import one_line
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from .icons import icon
+from .library_access import LibraryAccess
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .queue_model import QueueModel
 from .settings_dialog import SettingsDialog
@@ -66,12 +68,14 @@ class MainWindow(QMainWindow):
     notice_posted = Signal(str)
 
     def __init__(self, worker: Worker, player: Player, ticker: Ticker,
-                 store: StateStore | None = None) -> None:
+                 store: StateStore | None = None, library: LibraryAccess | None = None) -> None:
         super().__init__()
         self.worker = worker
         self.player = player
         self.ticker = ticker
         self.store = store
+        self.library = library  # the library database: join ratings (and the radio's picks)
+        self.profile: str | None = None  # the listener rating joins (None: Default)
         self.notices: list[str] = []
         self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
         self._save_failed = False  # reported once until a save works again
@@ -152,6 +156,7 @@ class MainWindow(QMainWindow):
         nb.volume.valueChanged.connect(self.state_changed)
         nb.volume.valueChanged.connect(self._show_volume_icon)
         nb.vol_btn.clicked.connect(self._toggle_mute)
+        nb.rating.rated.connect(self.rate_join)
         self._show_volume_icon()  # the restored level
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
@@ -171,8 +176,8 @@ class MainWindow(QMainWindow):
         sb, qp, nb = self.sidebar, self.queue_page, self.now_bar
         chain = [sb.nav_home, sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
                  qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
-                 nb.volume]
+                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
+                 *nb.rating.buttons, nb.vol_btn, nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         self.tab_chain = chain
@@ -410,6 +415,27 @@ class MainWindow(QMainWindow):
         b.setAccessibleName(text)
         b.setToolTip(text)
 
+    def rate_join(self, value: int, record: Any) -> None:
+        """Store the listener's rating of a join (with its plan, the profile and the
+        listening test) in the library, off the UI thread; "Rated 4" when it is stored."""
+        if self.library is None:
+            return
+        ratings = self.library.ratings
+        profile = self.profile
+        test = self.player.listening_test.name if self.player.listening_test else None
+
+        def job() -> int:
+            return int(ratings().rate(value, record, profile, test))
+
+        def done(_id: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not store the rating: {reason}").format(
+                    reason=one_line(error)), error=True)
+                return
+            self.now_bar.rating.confirm(value)
+
+        self.worker.submit(job, done, 1)
+
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.player.settings, self)
         if dlg.exec():
@@ -474,6 +500,7 @@ class MainWindow(QMainWindow):
     def _on_tick(self, np_: NowPlaying) -> None:
         """The ticker polled the player: show where play is."""
         self.now_bar.update_from(np_)
+        self.now_bar.rating.follow(self.player.last_join())
         self.show_title(np_.title)
         if self.pages.currentIndex() == 0:
             self.home.show_now(np_, self.player.up_next())
@@ -540,6 +567,8 @@ class MainWindow(QMainWindow):
         finally:  # whatever saving did, the player and its threads shut down
             self.player.close()
             self.worker.shutdown()
+            if self.library is not None:
+                self.library.close()
             super().closeEvent(ev)
 
     @property

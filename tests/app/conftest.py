@@ -48,7 +48,8 @@ def songs(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def make_app(qapp, qtbot, tmp_path: Path):
-    """Build the real window (as ``smootify`` does) with its own state folder."""
+    """Build the real window (as ``smootify`` does) with its own state folder and library
+    database (``tmp_path / "library.sqlite3"``)."""
     from smootify_player.app.main import build, parse_args
     from smootify_player.app.theme import apply_theme
 
@@ -62,7 +63,7 @@ def make_app(qapp, qtbot, tmp_path: Path):
             state.mkdir(parents=True, exist_ok=True)
             (state / "state.json").write_text(json.dumps({"queue": [], "settings": settings}))
         args = parse_args(["--state-dir", str(state), "--silent", "--clock-speed", str(speed),
-                           *argv])
+                           "--db", str(tmp_path / "library.sqlite3"), *argv])
         app = build(args)
         qtbot.addWidget(app.window)
         app.window.show()
