@@ -63,6 +63,10 @@
         <translation>아직 재생 중인 곡이 없습니다</translation>
     </message>
     <message>
+        <source>Up next: {title} · {reason}</source>
+        <translation>다음 곡: {title} · {reason}</translation>
+    </message>
+    <message>
         <source>Up next: {title}</source>
         <translation>다음 곡: {title}</translation>
     </message>
@@ -165,6 +169,10 @@
         <translation>지금 재생 (브리지로 연결)</translation>
     </message>
     <message>
+        <source>Start radio</source>
+        <translation>라디오 시작</translation>
+    </message>
+    <message>
         <source>Remove from queue</source>
         <translation>대기열에서 제거</translation>
     </message>
@@ -191,6 +199,10 @@
     <message>
         <source>about {time} of music</source>
         <translation>약 {time} 분량</translation>
+    </message>
+    <message>
+        <source>radio after the last song</source>
+        <translation>마지막 곡 다음은 라디오</translation>
     </message>
     <message>
         <source>infinite mix</source>
@@ -486,6 +498,14 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
         <translation>바로 전환 (브리지 없음)</translation>
     </message>
     <message>
+        <source>Repeat (or stop when Repeat is off)</source>
+        <translation>반복 (반복이 꺼져 있으면 멈춤)</translation>
+    </message>
+    <message>
+        <source>Radio: play on with songs that join well</source>
+        <translation>라디오: 잘 이어지는 곡으로 계속 재생</translation>
+    </message>
+    <message>
         <source>Smart (harmony, rhythm, key, phrase)</source>
         <translation>스마트 (화성, 리듬, 조성, 악구)</translation>
     </message>
@@ -535,6 +555,10 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     <message>
         <source>Song length</source>
         <translation>곡 길이</translation>
+    </message>
+    <message>
+        <source>At the end of the queue</source>
+        <translation>대기열이 끝나면</translation>
     </message>
     <message>
         <source>At the end of the queue, continue from the top</source>

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..player import NowPlaying, Player, QueueEntry
-from .i18n import core_text, translate
+from .i18n import core_text, reason_text, translate
 from .icons import icon, svg_pixmap
 from .queue_model import QueueModel
 from .theme import SUBTLE
@@ -130,7 +130,8 @@ class Sidebar(QWidget):
 
 
 class HomePage(QWidget):
-    """NOW PLAYING: the title, the line under it, what plays next, a big piano roll."""
+    """NOW PLAYING: the title, the line under it, what plays next (a radio pick: and why),
+    a big piano roll."""
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,8 +150,15 @@ class HomePage(QWidget):
     def show_now(self, np_: NowPlaying, up_next: QueueEntry | None) -> None:
         self.title.setText(np_.title or self.tr("Nothing playing yet"))
         self.sub.setText(core_text(np_.subtitle))
-        self.next.setText(self.tr("Up next: {title}").format(title=up_next.title)
-                          if up_next else "")
+        if up_next is None:
+            text = ""
+        elif up_next.reason:  # a radio pick says why it follows
+            text = self.tr("Up next: {title} · {reason}").format(
+                title=up_next.title, reason=reason_text(up_next.reason))
+        else:
+            text = self.tr("Up next: {title}").format(title=up_next.title)
+        if text != self.next.text():
+            self.next.setText(text)
         self.roll.update()
 
 

@@ -363,13 +363,23 @@ class MainWindow(QMainWindow):
 
     def _row_menu(self, pos: Any) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid():
-            return
+        if index.isValid():
+            self.row_menu(index).exec(self.table.viewport().mapToGlobal(pos))
+
+    def row_menu(self, index: Any) -> QMenu:
+        """The menu of the queue row at ``index``: play now, start radio, remove."""
         menu = QMenu(self)
         menu.addAction(icon("play"), self.tr("Play now (through a bridge)"),
                        lambda: self._double_clicked(index))
+        menu.addAction(icon("radio"), self.tr("Start radio"), lambda: self.start_radio(index))
         menu.addAction(icon("trash"), self.tr("Remove from queue"), self.remove_selected)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    def start_radio(self, index: Any) -> None:
+        """"Start radio" from the row at ``index``: it plays, then songs that join well."""
+        entry = self.model.entry(index.row())
+        if entry is not None:
+            self.player.start_radio(entry)
 
     def _play_pill(self) -> None:
         if self.player.state == "playing":
@@ -441,6 +451,7 @@ class MainWindow(QMainWindow):
         if dlg.exec():
             self.player.apply_settings(dlg.result_settings())
             QueuePage.set_quietly(self.repeat_btn, self.player.settings.repeat)
+            self._refresh_meta()
             self.save_state()
 
     # ------------------------------------------------------------------ notices
@@ -491,8 +502,9 @@ class MainWindow(QMainWindow):
                  else self.tr("{n} songs").format(n=len(q))]
         if total:
             parts.append(self.tr("about {time} of music").format(time=fmt_time(total)))
-        parts.append(self.tr("infinite mix") if self.player.settings.repeat
-                     else self.tr("stops at the end"))
+        s = self.player.settings
+        parts.append(self.tr("radio after the last song") if s.radio
+                     else self.tr("infinite mix") if s.repeat else self.tr("stops at the end"))
         if waiting:
             parts.append(self.tr("analysing {n}…").format(n=waiting))
         self.meta.setText(" · ".join(parts))

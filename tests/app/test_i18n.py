@@ -84,7 +84,7 @@ def test_korean_window_has_no_english_left(korean, make_app, qtbot):
 
 
 def test_piano_roll_and_card_words_are_korean(korean):
-    from smootify_player.app.i18n import core_text
+    from smootify_player.app.i18n import core_text, reason_text
     from smootify_player.app.widgets import family_name
 
     assert core_text("Bridge · AI bridge") == "브리지 · AI 브리지"
@@ -92,6 +92,8 @@ def test_piano_roll_and_card_words_are_korean(korean):
     assert core_text("Loading…") == "불러오는 중…"
     assert core_text("Some Credit") == "Some Credit"
     assert family_name("Strings") == "현악"
+    assert reason_text("Eb major → C minor, 120 → 118 BPM, 3/4 → 4/4") == \
+        "Eb 장조 → C 단조, 120 → 118 BPM, 3/4 → 4/4"
 
 
 def test_lang_env_picks_korean_and_lang_option_overrides():
