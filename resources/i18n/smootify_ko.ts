@@ -12,6 +12,10 @@
         <translation>크로스페이드</translation>
     </message>
     <message>
+        <source>Join</source>
+        <translation>연결</translation>
+    </message>
+    <message>
         <source>Bridge · {composer}</source>
         <translation>브리지 · {composer}</translation>
     </message>
@@ -113,6 +117,10 @@
         <translation>M3U8로 내보내기…</translation>
     </message>
     <message>
+        <source>Start listening test</source>
+        <translation>청취 테스트 시작</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
@@ -185,6 +193,18 @@
         <translation>음소거</translation>
     </message>
     <message>
+        <source>Listening test started: the kind of each join is hidden; rate every join from the player bar</source>
+        <translation>청취 테스트를 시작했습니다. 각 연결의 종류는 숨겨집니다. 재생 바에서 모든 연결을 평가하세요</translation>
+    </message>
+    <message>
+        <source>Listening test stopped</source>
+        <translation>청취 테스트를 멈췄습니다</translation>
+    </message>
+    <message>
+        <source>Stop listening test</source>
+        <translation>청취 테스트 멈춤</translation>
+    </message>
+    <message>
         <source>Could not store the rating: {reason}</source>
         <translation>평가를 저장하지 못했습니다: {reason}</translation>
     </message>
@@ -219,6 +239,17 @@
     <message>
         <source>Could not save the state to {folder} ({reason}); playing on without saving</source>
         <translation>상태를 {folder}에 저장하지 못했습니다 ({reason}). 저장하지 않고 계속 재생합니다</translation>
+    </message>
+</context>
+<context>
+    <name>MosChart</name>
+    <message>
+        <source>Mean opinion score chart</source>
+        <translation>평균 의견 점수 차트</translation>
+    </message>
+    <message>
+        <source>No ratings yet: rate joins from the player bar</source>
+        <translation>아직 평가가 없습니다. 재생 바에서 연결을 평가하세요</translation>
     </message>
 </context>
 <context>
@@ -472,6 +503,117 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     </message>
 </context>
 <context>
+    <name>RatingsPage</name>
+    <message>
+        <source>Smart</source>
+        <translation>스마트</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>무작위</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>LISTENING TEST</source>
+        <translation>청취 테스트</translation>
+    </message>
+    <message>
+        <source>Join ratings</source>
+        <translation>연결 평가</translation>
+    </message>
+    <message>
+        <source>All ratings</source>
+        <translation>모든 평가</translation>
+    </message>
+    <message>
+        <source>Listening tests</source>
+        <translation>청취 테스트</translation>
+    </message>
+    <message>
+        <source>Everyday listening</source>
+        <translation>평소 감상</translation>
+    </message>
+    <message>
+        <source>Which ratings</source>
+        <translation>어떤 평가</translation>
+    </message>
+    <message>
+        <source>Which ratings the results count</source>
+        <translation>결과에 포함할 평가</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export the ratings as CSV</source>
+        <translation>평가를 CSV로 내보내기</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>방식</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>MOS</source>
+        <translation>평균 점수</translation>
+    </message>
+    <message>
+        <source>± SD</source>
+        <translation>± 표준편차</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>평가 수</translation>
+    </message>
+    <message>
+        <source>Mean opinion scores</source>
+        <translation>평균 의견 점수</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: {reason}</source>
+        <translation>평가를 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>1 rating</source>
+        <translation>평가 1개</translation>
+    </message>
+    <message>
+        <source>{n} ratings</source>
+        <translation>평가 {n}개</translation>
+    </message>
+    <message>
+        <source>listening test running: {name}</source>
+        <translation>청취 테스트 진행 중: {name}</translation>
+    </message>
+    <message>
+        <source>no listening test running</source>
+        <translation>진행 중인 청취 테스트 없음</translation>
+    </message>
+    <message>
+        <source>Export the ratings</source>
+        <translation>평가 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 파일</translation>
+    </message>
+    <message>
+        <source>Could not export the ratings: {reason}</source>
+        <translation>평가를 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{n} ratings exported to {name}</source>
+        <translation>평가 {n}개를 {name}(으)로 내보냈습니다</translation>
+    </message>
+</context>
+<context>
     <name>SeekSlider</name>
     <message>
         <source>Seek</source>
@@ -595,6 +737,10 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     <message>
         <source>Your playlist</source>
         <translation>내 재생목록</translation>
+    </message>
+    <message>
+        <source>Join ratings</source>
+        <translation>연결 평가</translation>
     </message>
     <message>
         <source>LIBRARY</source>

@@ -78,6 +78,8 @@ def core_text(text: str) -> str:
         return translate("Core", "Loading…")
     if text == "Crossfade":
         return translate("Core", "Crossfade")
+    if text == "Join":  # a listening test's join: its kind is not named
+        return translate("Core", "Join")
     m = _BRIDGE.match(text)
     if m:
         return translate("Core", "Bridge · {composer}").format(composer=join_name(m.group(1)))

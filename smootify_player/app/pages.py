@@ -75,7 +75,8 @@ def _pill(text: str, name: str, icon_name: str, color: str, accessible: str) -> 
 
 
 class Sidebar(QWidget):
-    """The brand, the two pages (Home, Your playlist), the library actions, the audio hint."""
+    """The brand, the pages (Home, Your playlist, Join ratings), the library actions, the
+    audio hint."""
 
     page_requested = Signal(int)
 
@@ -93,7 +94,8 @@ class Sidebar(QWidget):
         self.nav.setExclusive(True)
         self.nav_home = _nav_button("home", self.tr("Home"))
         self.nav_queue = _nav_button("playlist", self.tr("Your playlist"))
-        for i, b in enumerate((self.nav_home, self.nav_queue)):
+        self.nav_ratings = _nav_button("chart", self.tr("Join ratings"))
+        for i, b in enumerate((self.nav_home, self.nav_queue, self.nav_ratings)):
             self.nav.addButton(b, i)
             lay.addWidget(b)
         self.nav.idClicked.connect(self.page_requested)
@@ -122,7 +124,9 @@ class Sidebar(QWidget):
         return brand
 
     def set_page(self, i: int) -> None:
-        (self.nav_home if i == 0 else self.nav_queue).setChecked(True)
+        button = self.nav.button(i)
+        if button is not None:
+            button.setChecked(True)
 
     def set_audio(self, name: str) -> None:
         self.audio_hint.setText(self.tr("Audio: silent clock (no device)") if name == "silent"

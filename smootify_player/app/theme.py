@@ -97,6 +97,11 @@ QPushButton#shufflePill {{
     min-height: 46px;
 }}
 QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
+QPushButton#pageButton {{
+    background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 16px;
+    font-weight: 700; padding: 0 18px; min-height: 32px;
+}}
+QPushButton#pageButton:hover, QPushButton#pageButton:focus {{ border-color: {TEXT}; }}
 QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-height: 44px; }}
 QToolButton {{
     background: transparent; border: 2px solid transparent; border-radius: 16px; padding: 2px;

@@ -6,6 +6,7 @@ playing bar, the piano roll, the notice banner); the core's clock is the :class:
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,12 @@ from PySide6.QtWidgets import (
 from ..errors import one_line
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
+from ..player.joins import ListeningTest
 from .icons import icon
 from .library_access import LibraryAccess
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .queue_model import QueueModel
+from .ratings_page import RatingsPage
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import ACCENT, SUBTLE
@@ -117,7 +120,10 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar((("add", self.tr("Add files…"), self.add_files_dialog),
                                 ("folder", self.tr("Add folder…"), self.add_folder_dialog),
                                 ("export", self.tr("Export as M3U8…"), self.export_dialog),
+                                ("listen", self.tr("Start listening test"),
+                                 self.toggle_listening_test),
                                 ("settings", self.tr("Settings"), self.open_settings)))
+        self.test_btn = self.sidebar.actions[3]
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -126,8 +132,10 @@ class MainWindow(QMainWindow):
         self.home = HomePage(self.player)
         self.queue_page = QueuePage(self.player, self.model)
         self.pages = QStackedWidget()
+        self.ratings_page = RatingsPage(self.library, self.worker.submit)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.queue_page)
+        self.pages.addWidget(self.ratings_page)
         ml.addWidget(self.pages)
         top.addWidget(self.main, 1)
         outer.addLayout(top, 1)
@@ -170,13 +178,15 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
+        self.ratings_page.notice.connect(lambda text, error: self.post_notice(text, error))
 
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
-        sb, qp, nb = self.sidebar, self.queue_page, self.now_bar
-        chain = [sb.nav_home, sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
-                 qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
+        sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
+        chain = [sb.nav_home, sb.nav_queue, sb.nav_ratings, *sb.actions, qp.play_pill,
+                 qp.shuffle_pill, qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
+                 qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn, rp.table,
+                 nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
                  *nb.rating.buttons, nb.vol_btn, nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
@@ -425,6 +435,27 @@ class MainWindow(QMainWindow):
         b.setAccessibleName(text)
         b.setToolTip(text)
 
+    def toggle_listening_test(self) -> None:
+        """Start a blind listening test (each join's method and mode drawn from a balanced
+        design, its kind hidden), or stop the one running."""
+        if self.player.listening_test is None:
+            test = ListeningTest(seed=random.randrange(1 << 31),
+                                 name=time.strftime("test %Y-%m-%d %H:%M:%S"))
+            self.player.start_listening_test(test)
+            self.post_notice(self.tr("Listening test started: the kind of each join is hidden; "
+                                     "rate every join from the player bar"))
+        else:
+            self.player.start_listening_test(None)
+            self.post_notice(self.tr("Listening test stopped"))
+        self._show_test()
+
+    def _show_test(self) -> None:
+        test = self.player.listening_test
+        text = self.tr("Stop listening test") if test else self.tr("Start listening test")
+        self.test_btn.setText(text)
+        self.test_btn.setAccessibleName(text)
+        self.ratings_page.set_test(test.name if test else None)
+
     def rate_join(self, value: int, record: Any) -> None:
         """Store the listener's rating of a join (with its plan, the profile and the
         listening test) in the library, off the UI thread; "Rated 4" when it is stored."""
@@ -443,6 +474,8 @@ class MainWindow(QMainWindow):
                     reason=one_line(error)), error=True)
                 return
             self.now_bar.rating.confirm(value)
+            if self.ratings_page.isVisible():
+                self.ratings_page.refresh()
 
         self.worker.submit(job, done, 1)
 
