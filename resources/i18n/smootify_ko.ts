@@ -193,6 +193,14 @@
         <translation>음소거</translation>
     </message>
     <message>
+        <source>Could not read the listeners: {reason}</source>
+        <translation>청취자 목록을 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Could not add the listener: {reason}</source>
+        <translation>청취자를 추가하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
         <source>Listening test started: the kind of each join is hidden; rate every join from the player bar</source>
         <translation>청취 테스트를 시작했습니다. 각 연결의 종류는 숨겨집니다. 재생 바에서 모든 연결을 평가하세요</translation>
     </message>
@@ -360,6 +368,49 @@
     <message>
         <source>BRIDGE</source>
         <translation>브리지</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Who&apos;s listening?</source>
+        <translation>누가 듣고 있나요?</translation>
+    </message>
+    <message>
+        <source>Ratings of joins are stored for the listener chosen here.</source>
+        <translation>연결 평가는 여기에서 고른 청취자의 것으로 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Listeners</source>
+        <translation>청취자</translation>
+    </message>
+    <message>
+        <source>New listener&apos;s name</source>
+        <translation>새 청취자 이름</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>색…</translation>
+    </message>
+    <message>
+        <source>New listener&apos;s colour</source>
+        <translation>새 청취자 색</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>Add the listener</source>
+        <translation>청취자 추가</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>Listener&apos;s colour</source>
+        <translation>청취자 색</translation>
     </message>
 </context>
 <context>
@@ -745,6 +796,18 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     <message>
         <source>LIBRARY</source>
         <translation>라이브러리</translation>
+    </message>
+    <message>
+        <source>Who&apos;s listening? Ratings are stored for this listener</source>
+        <translation>누가 듣고 있나요? 평가는 이 청취자의 것으로 저장됩니다</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>Listener: {name}</source>
+        <translation>청취자: {name}</translation>
     </message>
     <message>
         <source>Audio: silent clock (no device)</source>

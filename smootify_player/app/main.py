@@ -101,6 +101,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     ticker.start()  # the window shows what each poll finds
     if state:
         window.restore_geometry(state.geometry)
+        window.set_profile(state.profile or None, save=False)  # its colour: ask_listener
     server = None
     if not args.new_instance:
         server = InstanceServer(server_name(store.folder), lambda paths: _opened(window, paths),
@@ -108,6 +109,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     if state_notice:
         window.post_notice(state_notice)  # a Notice: its level styles it
     mpris = _start_mpris(window, player, ticker)
+    window.ask_listener()  # several listeners: "Who's listening?"
     player.start_audio()
     _queue_inputs(args, window, player, state)
     return App(window, player, worker, store, server, t0, ticker, mpris, library)

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 from ..player import NowPlaying, Player, QueueEntry
 from .i18n import core_text, reason_text, translate
 from .icons import icon, svg_pixmap
+from .profiles import DEFAULT_NAME, swatch
 from .queue_model import QueueModel
-from .theme import SUBTLE
+from .theme import ACCENT, SUBTLE
 from .widgets import PianoRoll, tool_button
 
 __all__ = ["Sidebar", "HomePage", "QueuePage", "QueueTable", "queue_table", "answer_copy",
@@ -110,6 +111,11 @@ class Sidebar(QWidget):
             lay.addWidget(b)
             self.actions.append(b)
         lay.addStretch(1)
+        self.listener = _nav_button("listen", "", checkable=False)
+        self.listener.setObjectName("listener")
+        self.listener.setToolTip(self.tr("Who's listening? Ratings are stored for this listener"))
+        self.set_listener(DEFAULT_NAME, ACCENT)
+        lay.addWidget(self.listener)
         self.audio_hint = label("", "nowSub")
         self.audio_hint.setWordWrap(True)
         lay.addWidget(self.audio_hint)
@@ -127,6 +133,14 @@ class Sidebar(QWidget):
         button = self.nav.button(i)
         if button is not None:
             button.setChecked(True)
+
+    def set_listener(self, name: str, colour: str) -> None:
+        """Show who is listening: their colour and name (the default profile translated)."""
+        shown = self.tr("Default") if name == DEFAULT_NAME else name
+        text = self.tr("Listener: {name}").format(name=shown)
+        self.listener.setText(text)
+        self.listener.setAccessibleName(text)
+        self.listener.setIcon(swatch(colour))
 
     def set_audio(self, name: str) -> None:
         self.audio_hint.setText(self.tr("Audio: silent clock (no device)") if name == "silent"

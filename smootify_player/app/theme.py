@@ -71,6 +71,12 @@ QPushButton#nav {{
 QPushButton#nav:focus {{ border-color: {TEXT}; }}
 QPushButton#nav:hover {{ color: {TEXT}; }}
 QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
+QPushButton#listener {{
+    background: transparent; color: {SUBTLE}; border: 2px solid transparent; text-align: left;
+    padding: 6px 10px; font-weight: 600; border-radius: 6px;
+}}
+QPushButton#listener:focus {{ border-color: {TEXT}; }}
+QPushButton#listener:hover {{ color: {TEXT}; }}
 #sideSection {{
     color: {MUTED}; font-size: {_pt(11, base)}; font-weight: 700; letter-spacing: 1px;
 }}

@@ -39,6 +39,7 @@ from ..player.joins import ListeningTest
 from .icons import icon
 from .library_access import LibraryAccess
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
+from .profiles import DEFAULT_NAME, ProfileDialog
 from .queue_model import QueueModel
 from .ratings_page import RatingsPage
 from .settings_dialog import SettingsDialog
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.library = library  # the library database: join ratings (and the radio's picks)
         self.profile: str | None = None  # the listener rating joins (None: Default)
+        self.profile_dialog: ProfileDialog | None = None  # the last "Who's listening?"
         self.notices: list[str] = []
         self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
         self._save_failed = False  # reported once until a save works again
@@ -165,6 +167,7 @@ class MainWindow(QMainWindow):
         nb.volume.valueChanged.connect(self._show_volume_icon)
         nb.vol_btn.clicked.connect(self._toggle_mute)
         nb.rating.rated.connect(self.rate_join)
+        self.sidebar.listener.clicked.connect(self.choose_listener)
         self._show_volume_icon()  # the restored level
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
@@ -183,7 +186,8 @@ class MainWindow(QMainWindow):
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
         sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
-        chain = [sb.nav_home, sb.nav_queue, sb.nav_ratings, *sb.actions, qp.play_pill,
+        chain = [sb.nav_home, sb.nav_queue, sb.nav_ratings, *sb.actions, sb.listener,
+                 qp.play_pill,
                  qp.shuffle_pill, qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
                  qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn, rp.table,
                  nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
@@ -435,6 +439,79 @@ class MainWindow(QMainWindow):
         b.setAccessibleName(text)
         b.setToolTip(text)
 
+    # ------------------------------------------------------------------ listeners
+    def ask_listener(self) -> None:
+        """At start: when the library holds several listeners, ask who is listening (and
+        show the listener's colour)."""
+        if self.library is not None and self.library.path.exists():
+            self._with_profiles(lambda profiles: self._startup_profiles(profiles))
+
+    def _startup_profiles(self, profiles: list[Any]) -> None:
+        self._show_listener(profiles)
+        if len(profiles) > 1:
+            self._open_profiles(profiles)
+
+    def choose_listener(self) -> None:
+        """"Who's listening?": pick the listener (or add one) whose ratings these are."""
+        self._with_profiles(self._open_profiles)
+
+    def _with_profiles(self, then: Any) -> None:
+        """Read the listeners in the background, then call ``then(profiles)``."""
+        if self.library is None:
+            return
+        ratings = self.library.ratings
+
+        def done(profiles: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not read the listeners: {reason}").format(
+                    reason=one_line(error)), error=True)
+            else:
+                then(profiles)
+
+        self.worker.submit(lambda: list(ratings().profiles()), done, 1)
+
+    def _show_listener(self, profiles: list[Any]) -> None:
+        name = self.profile or DEFAULT_NAME
+        colour = next((p.colour for p in profiles if p.name.casefold() == name.casefold()),
+                      ACCENT)
+        self.sidebar.set_listener(name, colour)
+
+    def _open_profiles(self, profiles: list[Any]) -> None:
+        dlg = ProfileDialog([(p.name, p.colour) for p in profiles], self.profile, self)
+        self.profile_dialog = dlg
+        dlg.accepted.connect(lambda: self._listener_chosen(dlg))
+        dlg.finished.connect(dlg.deleteLater)
+        dlg.open()
+
+    def _listener_chosen(self, dlg: ProfileDialog) -> None:
+        """Store the listeners added, then make the one chosen the listener."""
+        name, added = dlg.chosen()[0], list(dlg.added)
+        ratings = self.library.ratings if self.library is not None else None
+        if ratings is None:
+            return
+
+        def job() -> Any:
+            store = ratings()
+            for n, c in added:
+                store.add_profile(n, c)
+            return store.profile(name)
+
+        def done(profile: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not add the listener: {reason}").format(
+                    reason=one_line(error)), error=True)
+                return
+            self.set_profile(profile.name, profile.colour)
+
+        self.worker.submit(job, done, 1)
+
+    def set_profile(self, name: str | None, colour: str = ACCENT, save: bool = True) -> None:
+        """Ratings from now on are ``name``'s (None: the default profile)."""
+        self.profile = None if not name or name == DEFAULT_NAME else name
+        self.sidebar.set_listener(name or DEFAULT_NAME, colour)
+        if save:
+            self.state_changed()
+
     def toggle_listening_test(self) -> None:
         """Start a blind listening test (each join's method and mode drawn from a balanced
         design, its kind hidden), or stop the one running."""
@@ -559,7 +636,7 @@ class MainWindow(QMainWindow):
                           current=snap["current"], position=snap["position"],
                           volume=snap["volume"], settings=self.player.settings.to_dict(),
                           geometry=bytes(self.saveGeometry().toHex()).decode(),
-                          labels=snap["labels"])
+                          labels=snap["labels"], profile=self.profile or "")
 
     def state_changed(self, *_: Any) -> None:
         """Something saved changed: write the state within :data:`SAVE_DELAY_MS`."""

@@ -37,6 +37,17 @@ def _no_session_bus(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def korean(qapp):
+    """The app in Korean (its catalogue and Qt's) for the test's length."""
+    from smootify_player.app import i18n
+
+    translators = i18n.install(qapp, "ko")
+    assert translators, "no Korean catalogue"
+    yield
+    i18n.uninstall(qapp, translators)
+
+
+@pytest.fixture
 def songs(tmp_path: Path) -> list[Path]:
     """Four dense 12-bar songs at 180 BPM (16 s each), different keys."""
     d = tmp_path / "songs"

@@ -14,8 +14,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWidget
 
-from smootify_player.app import i18n
-
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "smootify_ko.ts"
 QM = REPO / "resources" / "i18n" / "smootify_ko.qm"
@@ -48,14 +46,6 @@ def widget_texts(root: QWidget) -> list[tuple[str, str]]:
         out += [(where + " tooltip", w.toolTip()), (where + " name", w.accessibleName()),
                 (where + " description", w.accessibleDescription())]
     return [(a, t) for a, t in out if t]
-
-
-@pytest.fixture
-def korean(qapp):
-    translators = i18n.install(qapp, "ko")
-    assert translators, "no Korean catalogue"
-    yield
-    i18n.uninstall(qapp, translators)
 
 
 def test_korean_window_has_no_english_left(korean, make_app, qtbot):
