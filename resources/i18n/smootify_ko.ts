@@ -117,6 +117,10 @@
         <translation>M3U8로 내보내기…</translation>
     </message>
     <message>
+        <source>Export the mix…</source>
+        <translation>믹스 내보내기…</translation>
+    </message>
+    <message>
         <source>Start listening test</source>
         <translation>청취 테스트 시작</translation>
     </message>
@@ -155,6 +159,26 @@
     <message>
         <source>M3U8 playlist</source>
         <translation>M3U8 재생목록</translation>
+    </message>
+    <message>
+        <source>An export is already running</source>
+        <translation>이미 내보내는 중입니다</translation>
+    </message>
+    <message>
+        <source>WAV audio</source>
+        <translation>WAV 오디오</translation>
+    </message>
+    <message>
+        <source>FLAC audio</source>
+        <translation>FLAC 오디오</translation>
+    </message>
+    <message>
+        <source>MIDI file</source>
+        <translation>MIDI 파일</translation>
+    </message>
+    <message>
+        <source>Export the mix</source>
+        <translation>믹스 내보내기</translation>
     </message>
     <message>
         <source>Queue exported to {name}</source>
@@ -247,6 +271,45 @@
     <message>
         <source>Could not save the state to {folder} ({reason}); playing on without saving</source>
         <translation>상태를 {folder}에 저장하지 못했습니다 ({reason}). 저장하지 않고 계속 재생합니다</translation>
+    </message>
+</context>
+<context>
+    <name>MixExport</name>
+    <message>
+        <source>Planning the joins…</source>
+        <translation>연결을 계획하는 중…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Export the mix</source>
+        <translation>믹스 내보내기</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>Planning the joins… {done} of {total}</source>
+        <translation>연결을 계획하는 중… {total}개 중 {done}개</translation>
+    </message>
+    <message>
+        <source>Writing {name}… {percent}%</source>
+        <translation>{name} 쓰는 중… {percent}%</translation>
+    </message>
+    <message>
+        <source>Export cancelled</source>
+        <translation>내보내기를 취소했습니다</translation>
+    </message>
+    <message>
+        <source>Could not export the mix: {reason}</source>
+        <translation>믹스를 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Mix exported to {name} ({time})</source>
+        <translation>믹스를 {name}(으)로 내보냈습니다 ({time})</translation>
     </message>
 </context>
 <context>

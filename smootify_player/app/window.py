@@ -38,6 +38,7 @@ from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from ..player.joins import ListeningTest
 from .icons import icon
 from .library_access import LibraryAccess
+from .mix_export import MixExport
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .profiles import DEFAULT_NAME, ProfileDialog
 from .queue_model import QueueModel
@@ -122,10 +123,12 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar((("add", self.tr("Add files…"), self.add_files_dialog),
                                 ("folder", self.tr("Add folder…"), self.add_folder_dialog),
                                 ("export", self.tr("Export as M3U8…"), self.export_dialog),
+                                ("bridge", self.tr("Export the mix…"), self.export_mix_dialog),
                                 ("listen", self.tr("Start listening test"),
                                  self.toggle_listening_test),
                                 ("settings", self.tr("Settings"), self.open_settings)))
-        self.test_btn = self.sidebar.actions[3]
+        self.test_btn = self.sidebar.actions[4]
+        self.mix_export = MixExport(self.player, self.worker.submit, self)
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
         self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.ratings_page.notice.connect(lambda text, error: self.post_notice(text, error))
+        self.mix_export.finished.connect(lambda text, error: self.post_notice(text, error))
 
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
@@ -287,6 +291,23 @@ class MainWindow(QMainWindow):
                                                 self.tr("M3U8 playlist") + " (*.m3u8)")
         if target:
             self.export_queue(Path(target))
+
+    def export_mix_dialog(self) -> None:
+        """Export the queue's mix, played once with its joins, as WAV, FLAC or MIDI."""
+        if self.mix_export.running:
+            self.post_notice(self.tr("An export is already running"))
+            return
+        filters = {self.tr("WAV audio") + " (*.wav)": ".wav",
+                   self.tr("FLAC audio") + " (*.flac)": ".flac",
+                   self.tr("MIDI file") + " (*.mid)": ".mid"}
+        target, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export the mix"), str(Path.home() / "smootify-mix.wav"),
+            ";;".join(filters))
+        if target:
+            path = Path(target)
+            if path.suffix.lower() not in (".wav", ".flac", ".mid", ".midi"):
+                path = path.with_name(path.name + filters.get(chosen, ".wav"))
+            self.mix_export.start(path)
 
     def export_queue(self, target: Path) -> None:
         """Write the queue as an M3U8 playlist."""
@@ -681,6 +702,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
+        self.mix_export.cancel()  # an export running stops; its file is not left behind
         if self.mpris is not None:
             self.mpris.close()
         self._position_timer.stop()
