@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 __all__ = ["OneLineParser", "UserFacingError", "one_line"]
 
@@ -10,7 +11,7 @@ __all__ = ["OneLineParser", "UserFacingError", "one_line"]
 class OneLineParser(argparse.ArgumentParser):
     """argparse with a one-line error that points at ``--help`` instead of the usage block."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
