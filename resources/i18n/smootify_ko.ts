@@ -12,6 +12,10 @@
         <translation>크로스페이드</translation>
     </message>
     <message>
+        <source>Join</source>
+        <translation>연결</translation>
+    </message>
+    <message>
         <source>Bridge · {composer}</source>
         <translation>브리지 · {composer}</translation>
     </message>
@@ -63,8 +67,31 @@
         <translation>아직 재생 중인 곡이 없습니다</translation>
     </message>
     <message>
+        <source>Up next: {title} · {reason}</source>
+        <translation>다음 곡: {title} · {reason}</translation>
+    </message>
+    <message>
         <source>Up next: {title}</source>
         <translation>다음 곡: {title}</translation>
+    </message>
+</context>
+<context>
+    <name>JoinRating</name>
+    <message>
+        <source>Rate the join</source>
+        <translation>연결 평가</translation>
+    </message>
+    <message>
+        <source>Rate this join {n} of 5</source>
+        <translation>이 연결을 5점 중 {n}점으로 평가</translation>
+    </message>
+    <message>
+        <source>Rate {n} of 5</source>
+        <translation>5점 중 {n}점</translation>
+    </message>
+    <message>
+        <source>Rated {n}</source>
+        <translation>{n}점으로 평가함</translation>
     </message>
 </context>
 <context>
@@ -88,6 +115,14 @@
     <message>
         <source>Export as M3U8…</source>
         <translation>M3U8로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export the mix…</source>
+        <translation>믹스 내보내기…</translation>
+    </message>
+    <message>
+        <source>Start listening test</source>
+        <translation>청취 테스트 시작</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -126,6 +161,26 @@
         <translation>M3U8 재생목록</translation>
     </message>
     <message>
+        <source>An export is already running</source>
+        <translation>이미 내보내는 중입니다</translation>
+    </message>
+    <message>
+        <source>WAV audio</source>
+        <translation>WAV 오디오</translation>
+    </message>
+    <message>
+        <source>FLAC audio</source>
+        <translation>FLAC 오디오</translation>
+    </message>
+    <message>
+        <source>MIDI file</source>
+        <translation>MIDI 파일</translation>
+    </message>
+    <message>
+        <source>Export the mix</source>
+        <translation>믹스 내보내기</translation>
+    </message>
+    <message>
         <source>Queue exported to {name}</source>
         <translation>대기열을 {name}(으)로 내보냈습니다</translation>
     </message>
@@ -146,6 +201,10 @@
         <translation>지금 재생 (브리지로 연결)</translation>
     </message>
     <message>
+        <source>Start radio</source>
+        <translation>라디오 시작</translation>
+    </message>
+    <message>
         <source>Remove from queue</source>
         <translation>대기열에서 제거</translation>
     </message>
@@ -158,6 +217,30 @@
         <translation>음소거</translation>
     </message>
     <message>
+        <source>Could not read the listeners: {reason}</source>
+        <translation>청취자 목록을 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Could not add the listener: {reason}</source>
+        <translation>청취자를 추가하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Listening test started: the kind of each join is hidden; rate every join from the player bar</source>
+        <translation>청취 테스트를 시작했습니다. 각 연결의 종류는 숨겨집니다. 재생 바에서 모든 연결을 평가하세요</translation>
+    </message>
+    <message>
+        <source>Listening test stopped</source>
+        <translation>청취 테스트를 멈췄습니다</translation>
+    </message>
+    <message>
+        <source>Stop listening test</source>
+        <translation>청취 테스트 멈춤</translation>
+    </message>
+    <message>
+        <source>Could not store the rating: {reason}</source>
+        <translation>평가를 저장하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
         <source>1 song</source>
         <translation>1곡</translation>
     </message>
@@ -168,6 +251,10 @@
     <message>
         <source>about {time} of music</source>
         <translation>약 {time} 분량</translation>
+    </message>
+    <message>
+        <source>radio after the last song</source>
+        <translation>마지막 곡 다음은 라디오</translation>
     </message>
     <message>
         <source>infinite mix</source>
@@ -184,6 +271,56 @@
     <message>
         <source>Could not save the state to {folder} ({reason}); playing on without saving</source>
         <translation>상태를 {folder}에 저장하지 못했습니다 ({reason}). 저장하지 않고 계속 재생합니다</translation>
+    </message>
+</context>
+<context>
+    <name>MixExport</name>
+    <message>
+        <source>Planning the joins…</source>
+        <translation>연결을 계획하는 중…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Export the mix</source>
+        <translation>믹스 내보내기</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>Planning the joins… {done} of {total}</source>
+        <translation>연결을 계획하는 중… {total}개 중 {done}개</translation>
+    </message>
+    <message>
+        <source>Writing {name}… {percent}%</source>
+        <translation>{name} 쓰는 중… {percent}%</translation>
+    </message>
+    <message>
+        <source>Export cancelled</source>
+        <translation>내보내기를 취소했습니다</translation>
+    </message>
+    <message>
+        <source>Could not export the mix: {reason}</source>
+        <translation>믹스를 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Mix exported to {name} ({time})</source>
+        <translation>믹스를 {name}(으)로 내보냈습니다 ({time})</translation>
+    </message>
+</context>
+<context>
+    <name>MosChart</name>
+    <message>
+        <source>Mean opinion score chart</source>
+        <translation>평균 의견 점수 차트</translation>
+    </message>
+    <message>
+        <source>No ratings yet: rate joins from the player bar</source>
+        <translation>아직 평가가 없습니다. 재생 바에서 연결을 평가하세요</translation>
     </message>
 </context>
 <context>
@@ -294,6 +431,49 @@
     <message>
         <source>BRIDGE</source>
         <translation>브리지</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Who&apos;s listening?</source>
+        <translation>누가 듣고 있나요?</translation>
+    </message>
+    <message>
+        <source>Ratings of joins are stored for the listener chosen here.</source>
+        <translation>연결 평가는 여기에서 고른 청취자의 것으로 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Listeners</source>
+        <translation>청취자</translation>
+    </message>
+    <message>
+        <source>New listener&apos;s name</source>
+        <translation>새 청취자 이름</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>색…</translation>
+    </message>
+    <message>
+        <source>New listener&apos;s colour</source>
+        <translation>새 청취자 색</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>Add the listener</source>
+        <translation>청취자 추가</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>Listener&apos;s colour</source>
+        <translation>청취자 색</translation>
     </message>
 </context>
 <context>
@@ -437,6 +617,117 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     </message>
 </context>
 <context>
+    <name>RatingsPage</name>
+    <message>
+        <source>Smart</source>
+        <translation>스마트</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>무작위</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>LISTENING TEST</source>
+        <translation>청취 테스트</translation>
+    </message>
+    <message>
+        <source>Join ratings</source>
+        <translation>연결 평가</translation>
+    </message>
+    <message>
+        <source>All ratings</source>
+        <translation>모든 평가</translation>
+    </message>
+    <message>
+        <source>Listening tests</source>
+        <translation>청취 테스트</translation>
+    </message>
+    <message>
+        <source>Everyday listening</source>
+        <translation>평소 감상</translation>
+    </message>
+    <message>
+        <source>Which ratings</source>
+        <translation>어떤 평가</translation>
+    </message>
+    <message>
+        <source>Which ratings the results count</source>
+        <translation>결과에 포함할 평가</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV로 내보내기…</translation>
+    </message>
+    <message>
+        <source>Export the ratings as CSV</source>
+        <translation>평가를 CSV로 내보내기</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>방식</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <source>MOS</source>
+        <translation>평균 점수</translation>
+    </message>
+    <message>
+        <source>± SD</source>
+        <translation>± 표준편차</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>평가 수</translation>
+    </message>
+    <message>
+        <source>Mean opinion scores</source>
+        <translation>평균 의견 점수</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: {reason}</source>
+        <translation>평가를 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>1 rating</source>
+        <translation>평가 1개</translation>
+    </message>
+    <message>
+        <source>{n} ratings</source>
+        <translation>평가 {n}개</translation>
+    </message>
+    <message>
+        <source>listening test running: {name}</source>
+        <translation>청취 테스트 진행 중: {name}</translation>
+    </message>
+    <message>
+        <source>no listening test running</source>
+        <translation>진행 중인 청취 테스트 없음</translation>
+    </message>
+    <message>
+        <source>Export the ratings</source>
+        <translation>평가 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 파일</translation>
+    </message>
+    <message>
+        <source>Could not export the ratings: {reason}</source>
+        <translation>평가를 내보내지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>{n} ratings exported to {name}</source>
+        <translation>평가 {n}개를 {name}(으)로 내보냈습니다</translation>
+    </message>
+</context>
+<context>
     <name>SeekSlider</name>
     <message>
         <source>Seek</source>
@@ -461,6 +752,14 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     <message>
         <source>Straight cut (no bridge)</source>
         <translation>바로 전환 (브리지 없음)</translation>
+    </message>
+    <message>
+        <source>Repeat (or stop when Repeat is off)</source>
+        <translation>반복 (반복이 꺼져 있으면 멈춤)</translation>
+    </message>
+    <message>
+        <source>Radio: play on with songs that join well</source>
+        <translation>라디오: 잘 이어지는 곡으로 계속 재생</translation>
     </message>
     <message>
         <source>Smart (harmony, rhythm, key, phrase)</source>
@@ -514,6 +813,10 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
         <translation>곡 길이</translation>
     </message>
     <message>
+        <source>At the end of the queue</source>
+        <translation>대기열이 끝나면</translation>
+    </message>
+    <message>
         <source>At the end of the queue, continue from the top</source>
         <translation>대기열이 끝나면 처음부터 계속 재생</translation>
     </message>
@@ -558,8 +861,24 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
         <translation>내 재생목록</translation>
     </message>
     <message>
+        <source>Join ratings</source>
+        <translation>연결 평가</translation>
+    </message>
+    <message>
         <source>LIBRARY</source>
         <translation>라이브러리</translation>
+    </message>
+    <message>
+        <source>Who&apos;s listening? Ratings are stored for this listener</source>
+        <translation>누가 듣고 있나요? 평가는 이 청취자의 것으로 저장됩니다</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>기본</translation>
+    </message>
+    <message>
+        <source>Listener: {name}</source>
+        <translation>청취자: {name}</translation>
     </message>
     <message>
         <source>Audio: silent clock (no device)</source>

@@ -21,7 +21,7 @@ from ..data import data_dir
 from ..music.key import NOTE_NAMES, Key
 
 __all__ = ["I18N_DIR", "LANGUAGES", "install", "uninstall", "choose_locale", "core_text",
-           "key_name", "join_name", "translate"]
+           "key_name", "join_name", "reason_text", "translate"]
 
 log = logging.getLogger("smootify.app")
 
@@ -78,6 +78,8 @@ def core_text(text: str) -> str:
         return translate("Core", "Loading…")
     if text == "Crossfade":
         return translate("Core", "Crossfade")
+    if text == "Join":  # a listening test's join: its kind is not named
+        return translate("Core", "Join")
     m = _BRIDGE.match(text)
     if m:
         return translate("Core", "Bridge · {composer}").format(composer=join_name(m.group(1)))
@@ -92,6 +94,20 @@ def key_name(key: Key) -> str:
     tonic, minor = NOTE_NAMES[key.tonic], key.minor
     return (translate("Core", "{tonic} minor") if minor
             else translate("Core", "{tonic} major")).format(tonic=tonic)
+
+
+_KEY = re.compile(r"\b([A-G][#b]?) (major|minor)\b")
+
+
+def reason_text(text: str) -> str:
+    """A radio pick's reason from the core ("Eb major → Bb major, 120 → 118 BPM") with its
+    keys in the app's language."""
+    def key(m: re.Match[str]) -> str:
+        words = (translate("Core", "{tonic} minor") if m.group(2) == "minor"
+                 else translate("Core", "{tonic} major"))
+        return words.format(tonic=m.group(1))
+
+    return _KEY.sub(key, text)
 
 
 def join_name(name: str) -> str:

@@ -42,6 +42,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--play", action="store_true", help="start playing at once")
     p.add_argument("--demo", action="store_true",
                    help="queue the built-in demo playlist instead of the saved queue")
+    p.add_argument("--db", type=Path, default=None, metavar="PATH",
+                   help="the library database: radio and join ratings (default: "
+                        "library.sqlite3 in the per-user cache folder)")
     p.add_argument("--lang", default=None, metavar="LANG",
                    help="language of the window: en or ko (default: the system locale)")
     p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
@@ -61,6 +64,7 @@ class App:
     started: float
     ticker: object | None = None
     mpris: object | None = None
+    library: object | None = None
 
 
 def build(args: argparse.Namespace, t0: float | None = None) -> App:
@@ -70,6 +74,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     the audio device all load in the background.
     """
     from ..player import Player, PlayerSettings
+    from .library_access import LazyRadio, LibraryAccess
     from .single import InstanceServer, server_name
     from .state import StateStore
     from .ticker import Ticker
@@ -85,16 +90,18 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     settings = PlayerSettings.from_dict(state.settings if state else {})
     audio = "silent" if args.silent else None
     worker = Worker(threads=2)
+    library = LibraryAccess(args.db)  # opened when a rating or the radio first needs it
     player = Player(worker.submit, settings, notice=lambda m: log.warning("%s", m), audio=audio,
-                    clock_speed=args.clock_speed)
+                    clock_speed=args.clock_speed, radio=LazyRadio(library))
     if state:
         player.set_volume(state.volume)
     ticker = Ticker(player)
-    window = MainWindow(worker, player, ticker, store)
+    window = MainWindow(worker, player, ticker, store, library)
     ticker.setParent(window)
     ticker.start()  # the window shows what each poll finds
     if state:
         window.restore_geometry(state.geometry)
+        window.set_profile(state.profile or None, save=False)  # its colour: ask_listener
     server = None
     if not args.new_instance:
         server = InstanceServer(server_name(store.folder), lambda paths: _opened(window, paths),
@@ -103,9 +110,10 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
         window.post_notice(state_notice)  # a Notice: its level styles it
     mpris = _start_mpris(window, player, ticker)
     _start_notifier(window, player)
+    window.ask_listener()  # several listeners: "Who's listening?"
     player.start_audio()
     _queue_inputs(args, window, player, state)
-    return App(window, player, worker, store, server, t0, ticker, mpris)
+    return App(window, player, worker, store, server, t0, ticker, mpris, library)
 
 
 def _start_mpris(window: Any, player: Any, ticker: Any) -> Any:

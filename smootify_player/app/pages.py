@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..player import NowPlaying, Player, QueueEntry
-from .i18n import core_text, translate
+from .i18n import core_text, reason_text, translate
 from .icons import icon, svg_pixmap
+from .profiles import DEFAULT_NAME, swatch
 from .queue_model import QueueModel
-from .theme import SUBTLE
+from .theme import ACCENT, SUBTLE
 from .widgets import PianoRoll, tool_button
 
 __all__ = ["Sidebar", "HomePage", "QueuePage", "QueueTable", "queue_table", "answer_copy",
@@ -75,7 +76,8 @@ def _pill(text: str, name: str, icon_name: str, color: str, accessible: str) -> 
 
 
 class Sidebar(QWidget):
-    """The brand, the two pages (Home, Your playlist), the library actions, the audio hint."""
+    """The brand, the pages (Home, Your playlist, Join ratings), the library actions, the
+    audio hint."""
 
     page_requested = Signal(int)
 
@@ -93,7 +95,8 @@ class Sidebar(QWidget):
         self.nav.setExclusive(True)
         self.nav_home = _nav_button("home", self.tr("Home"))
         self.nav_queue = _nav_button("playlist", self.tr("Your playlist"))
-        for i, b in enumerate((self.nav_home, self.nav_queue)):
+        self.nav_ratings = _nav_button("chart", self.tr("Join ratings"))
+        for i, b in enumerate((self.nav_home, self.nav_queue, self.nav_ratings)):
             self.nav.addButton(b, i)
             lay.addWidget(b)
         self.nav.idClicked.connect(self.page_requested)
@@ -108,6 +111,11 @@ class Sidebar(QWidget):
             lay.addWidget(b)
             self.actions.append(b)
         lay.addStretch(1)
+        self.listener = _nav_button("listen", "", checkable=False)
+        self.listener.setObjectName("listener")
+        self.listener.setToolTip(self.tr("Who's listening? Ratings are stored for this listener"))
+        self.set_listener(DEFAULT_NAME, ACCENT)
+        lay.addWidget(self.listener)
         self.audio_hint = label("", "nowSub")
         self.audio_hint.setWordWrap(True)
         lay.addWidget(self.audio_hint)
@@ -122,7 +130,17 @@ class Sidebar(QWidget):
         return brand
 
     def set_page(self, i: int) -> None:
-        (self.nav_home if i == 0 else self.nav_queue).setChecked(True)
+        button = self.nav.button(i)
+        if button is not None:
+            button.setChecked(True)
+
+    def set_listener(self, name: str, colour: str) -> None:
+        """Show who is listening: their colour and name (the default profile translated)."""
+        shown = self.tr("Default") if name == DEFAULT_NAME else name
+        text = self.tr("Listener: {name}").format(name=shown)
+        self.listener.setText(text)
+        self.listener.setAccessibleName(text)
+        self.listener.setIcon(swatch(colour))
 
     def set_audio(self, name: str) -> None:
         self.audio_hint.setText(self.tr("Audio: silent clock (no device)") if name == "silent"
@@ -130,7 +148,8 @@ class Sidebar(QWidget):
 
 
 class HomePage(QWidget):
-    """NOW PLAYING: the title, the line under it, what plays next, a big piano roll."""
+    """NOW PLAYING: the title, the line under it, what plays next (a radio pick: and why),
+    a big piano roll."""
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,8 +168,15 @@ class HomePage(QWidget):
     def show_now(self, np_: NowPlaying, up_next: QueueEntry | None) -> None:
         self.title.setText(np_.title or self.tr("Nothing playing yet"))
         self.sub.setText(core_text(np_.subtitle))
-        self.next.setText(self.tr("Up next: {title}").format(title=up_next.title)
-                          if up_next else "")
+        if up_next is None:
+            text = ""
+        elif up_next.reason:  # a radio pick says why it follows
+            text = self.tr("Up next: {title} · {reason}").format(
+                title=up_next.title, reason=reason_text(up_next.reason))
+        else:
+            text = self.tr("Up next: {title}").format(title=up_next.title)
+        if text != self.next.text():
+            self.next.setText(text)
         self.roll.update()
 
 

@@ -1,4 +1,4 @@
-"""The Settings dialog: soundfont, transition mode, mix-point method, full songs, repeat,
+"""The Settings dialog: soundfont, transition, mix points, full songs, the queue's end,
 notifications."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..music.mixpoint import METHODS
 from ..player import PlayerSettings
 from .widgets import file_dialog_options
 
-__all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS"]
+__all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS", "END_OF_QUEUE_LABELS"]
 
 translate = QCoreApplication.translate
 
@@ -34,6 +34,10 @@ TRANSITION_LABELS = {
     "ai": QT_TRANSLATE_NOOP("Settings", "AI bridge (composed by the model)"),
     "crossfade": QT_TRANSLATE_NOOP("Settings", "Crossfade (A fades out while B fades in)"),
     "cut": QT_TRANSLATE_NOOP("Settings", "Straight cut (no bridge)"),
+}
+END_OF_QUEUE_LABELS = {
+    "repeat": QT_TRANSLATE_NOOP("Settings", "Repeat (or stop when Repeat is off)"),
+    "radio": QT_TRANSLATE_NOOP("Settings", "Radio: play on with songs that join well"),
 }
 METHOD_LABELS = {
     "smart": QT_TRANSLATE_NOOP("Settings", "Smart (harmony, rhythm, key, phrase)"),
@@ -77,14 +81,22 @@ class SettingsDialog(QDialog):
                                             "bars)"))
         self.full_songs.setChecked(settings.full_songs)
         form.addRow(self.tr("Song length"), self.full_songs)
+        self.end_of_queue = QComboBox()
+        for key, label in END_OF_QUEUE_LABELS.items():
+            self.end_of_queue.addItem(translate("Settings", label), key)
+        self.end_of_queue.setCurrentIndex(max(self.end_of_queue.findData(settings.end_of_queue),
+                                              0))
+        self.end_of_queue.setAccessibleName(self.tr("At the end of the queue"))
+        form.addRow(self.tr("At the end of the queue"), self.end_of_queue)
         self.repeat = QCheckBox(self.tr("At the end of the queue, continue from the top"))
         self.repeat.setChecked(settings.repeat)
-        self._end_of_queue = settings.end_of_queue  # not edited here yet: kept as it was
         form.addRow(self.tr("Repeat"), self.repeat)
         self.notify = QCheckBox(self.tr("Show a desktop notification when the song changes "
                                         "(not while Smootify is the active window)"))
         self.notify.setChecked(settings.notify)
         form.addRow(self.tr("Notifications"), self.notify)
+        self.end_of_queue.currentIndexChanged.connect(self._radio_chosen)
+        self._radio_chosen()
         lay.addLayout(form)
         hint = QLabel(self.tr("Changes apply to the next transition."))
         hint.setObjectName("nowSub")
@@ -94,6 +106,10 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def _radio_chosen(self, *_: object) -> None:
+        """The radio plays on past the queue's end: repeat has nothing to say then."""
+        self.repeat.setEnabled(self.end_of_queue.currentData() != "radio")
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a soundfont"),
@@ -111,5 +127,5 @@ class SettingsDialog(QDialog):
                               method=self.method.currentData(),
                               full_songs=self.full_songs.isChecked(),
                               repeat=self.repeat.isChecked(),
-                              end_of_queue=self._end_of_queue,
+                              end_of_queue=self.end_of_queue.currentData(),
                               notify=self.notify.isChecked())

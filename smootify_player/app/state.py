@@ -29,6 +29,7 @@ MAX_STATE_BYTES = 64 * 1024 * 1024
 MAX_PATH_CHARS = 4096
 MAX_POSITION = 24 * 3600.0  # seconds into a song
 MAX_GEOMETRY_CHARS = 8192
+MAX_PROFILE_CHARS = 64  # a listener's name (library.ratings: 1 to 64 characters)
 DEFAULT_VOLUME = 0.8
 
 
@@ -136,12 +137,14 @@ class SavedState:
     settings: dict[str, Any] = field(default_factory=dict)
     geometry: str = ""  # hex of QWidget.saveGeometry()
     labels: dict[str, list[str]] = field(default_factory=dict)  # path: [title, credit]
+    profile: str = ""  # the listener rating joins ("": the default profile)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": STATE_VERSION, "queue": self.queue,
                 "original_order": self.original_order, "current": self.current,
                 "position": round(self.position, 3), "volume": round(self.volume, 3),
-                "settings": self.settings, "geometry": self.geometry, "labels": self.labels}
+                "settings": self.settings, "geometry": self.geometry, "labels": self.labels,
+                "profile": self.profile}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SavedState:
@@ -225,6 +228,12 @@ class SavedState:
             if len(s.labels) < len(labels):
                 bad = len(labels) - len(s.labels)
                 notes.append(f"{bad} unreadable song label{'s' if bad != 1 else ''} dropped")
+
+        prof = d.get("profile", "")
+        if _text(prof) and len(prof) <= MAX_PROFILE_CHARS and prof == " ".join(prof.split()):
+            s.profile = prof
+        else:
+            notes.append(f"listener {_show(prof)} unreadable, the default profile is used")
         return s, notes
 
 

@@ -71,6 +71,12 @@ QPushButton#nav {{
 QPushButton#nav:focus {{ border-color: {TEXT}; }}
 QPushButton#nav:hover {{ color: {TEXT}; }}
 QPushButton#nav:checked {{ color: {TEXT}; background: #282828; }}
+QPushButton#listener {{
+    background: transparent; color: {SUBTLE}; border: 2px solid transparent; text-align: left;
+    padding: 6px 10px; font-weight: 600; border-radius: 6px;
+}}
+QPushButton#listener:focus {{ border-color: {TEXT}; }}
+QPushButton#listener:hover {{ color: {TEXT}; }}
 #sideSection {{
     color: {MUTED}; font-size: {_pt(11, base)}; font-weight: 700; letter-spacing: 1px;
 }}
@@ -97,6 +103,11 @@ QPushButton#shufflePill {{
     min-height: 46px;
 }}
 QPushButton#shufflePill:hover {{ border-color: {TEXT}; }}
+QPushButton#pageButton {{
+    background: transparent; color: {TEXT}; border: 1px solid #878787; border-radius: 16px;
+    font-weight: 700; padding: 0 18px; min-height: 32px;
+}}
+QPushButton#pageButton:hover, QPushButton#pageButton:focus {{ border-color: {TEXT}; }}
 QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-height: 44px; }}
 #central QToolButton {{
     background: transparent; border: 2px solid transparent; border-radius: 16px; padding: 2px;
@@ -106,6 +117,11 @@ QPushButton#shufflePill:focus {{ border: 2px solid {TEXT}; padding: 0 25px; min-
 #central QToolButton#playButton {{ background: {TEXT}; border-radius: 18px; }}
 #central QToolButton#playButton:hover {{ background: #f0f0f0; }}
 #central QToolButton#playButton:focus {{ border-color: {ACCENT}; }}
+#central QToolButton#rateButton {{
+    color: {SUBTLE}; border-radius: 6px; padding: 0 5px; font-size: {_pt(11, base)};
+    font-weight: 700;
+}}
+#central QToolButton#rateButton:hover {{ color: {ON_ACCENT}; background: {ACCENT}; }}
 QTableView#queueTable {{
     background: transparent; border: 1px solid transparent; border-radius: 4px;
     color: {SUBTLE}; gridline-color: transparent;

@@ -40,6 +40,7 @@ from ..music.families import FAMILIES
 from ..player import NowPlaying, Player, RollNote
 from .i18n import core_text, join_name, translate
 from .icons import icon, svg_pixmap
+from .rating import JoinRating
 from .theme import ACCENT, FAMILY_COLORS, MUTED, SUBTLE
 
 __all__ = ["PianoRoll", "SeekSlider", "NowPlayingBar", "NoticeBanner", "ElidedLabel",
@@ -393,7 +394,8 @@ class _Cover(QLabel):
 
 
 class NowPlayingBar(QWidget):
-    """Bottom bar: card (title, "A + B" during a bridge), transport, seek bar, volume."""
+    """Bottom bar: card (title, "A + B" during a bridge), transport, seek bar, volume, the
+    rating of the join."""
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -468,7 +470,8 @@ class NowPlayingBar(QWidget):
         return mid
 
     def _volume(self) -> QWidget:
-        """The audio label, the mute button and the volume slider, right-aligned."""
+        """The audio label, the mute button and the volume slider, right-aligned; above
+        them, the rating of the join (while one is offered)."""
         right = QHBoxLayout()
         right.setSpacing(6)
         self.audio_label = QLabel("")
@@ -485,9 +488,20 @@ class NowPlayingBar(QWidget):
         right.addWidget(self.audio_label)
         right.addWidget(self.vol_btn)
         right.addWidget(self.volume)
+        self.rating = JoinRating()
+        rating_row = QHBoxLayout()
+        rating_row.addStretch(1)
+        rating_row.addWidget(self.rating)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addStretch(1)
+        column.addLayout(rating_row)
+        column.addLayout(right)
+        column.addStretch(1)
         rw = QWidget()
         rw.setFixedWidth(320)
-        rw.setLayout(right)
+        rw.setLayout(column)
         return rw
 
     def set_playing(self, playing: bool) -> None:

@@ -6,6 +6,7 @@ playing bar, the piano roll, the notice banner); the core's clock is the :class:
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..errors import one_line
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
+from ..player.joins import ListeningTest
 from .icons import icon
+from .library_access import LibraryAccess
+from .mix_export import MixExport
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
+from .profiles import DEFAULT_NAME, ProfileDialog
 from .queue_model import QueueModel
+from .ratings_page import RatingsPage
 from .settings_dialog import SettingsDialog
 from .state import SavedState, StateStore
 from .theme import ACCENT, SUBTLE
@@ -66,12 +73,15 @@ class MainWindow(QMainWindow):
     notice_posted = Signal(str)
 
     def __init__(self, worker: Worker, player: Player, ticker: Ticker,
-                 store: StateStore | None = None) -> None:
+                 store: StateStore | None = None, library: LibraryAccess | None = None) -> None:
         super().__init__()
         self.worker = worker
         self.player = player
         self.ticker = ticker
         self.store = store
+        self.library = library  # the library database: join ratings (and the radio's picks)
+        self.profile: str | None = None  # the listener rating joins (None: Default)
+        self.profile_dialog: ProfileDialog | None = None  # the last "Who's listening?"
         self.notices: list[str] = []
         self.mpris: Any = None  # the MPRIS2 service, once main.build starts it
         self.notifier: Any = None  # song-change notifications, once main.build starts them
@@ -114,7 +124,12 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar((("add", self.tr("Add files…"), self.add_files_dialog),
                                 ("folder", self.tr("Add folder…"), self.add_folder_dialog),
                                 ("export", self.tr("Export as M3U8…"), self.export_dialog),
+                                ("bridge", self.tr("Export the mix…"), self.export_mix_dialog),
+                                ("listen", self.tr("Start listening test"),
+                                 self.toggle_listening_test),
                                 ("settings", self.tr("Settings"), self.open_settings)))
+        self.test_btn = self.sidebar.actions[4]
+        self.mix_export = MixExport(self.player, self.worker.submit, self)
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -123,8 +138,10 @@ class MainWindow(QMainWindow):
         self.home = HomePage(self.player)
         self.queue_page = QueuePage(self.player, self.model)
         self.pages = QStackedWidget()
+        self.ratings_page = RatingsPage(self.library, self.worker.submit)
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.queue_page)
+        self.pages.addWidget(self.ratings_page)
         ml.addWidget(self.pages)
         top.addWidget(self.main, 1)
         outer.addLayout(top, 1)
@@ -153,6 +170,8 @@ class MainWindow(QMainWindow):
         nb.volume.valueChanged.connect(self.state_changed)
         nb.volume.valueChanged.connect(self._show_volume_icon)
         nb.vol_btn.clicked.connect(self._toggle_mute)
+        nb.rating.rated.connect(self.rate_join)
+        self.sidebar.listener.clicked.connect(self.choose_listener)
         self._show_volume_icon()  # the restored level
         qp = self.queue_page
         qp.play_pill.clicked.connect(self._play_pill)
@@ -166,14 +185,18 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
+        self.ratings_page.notice.connect(lambda text, error: self.post_notice(text, error))
+        self.mix_export.finished.connect(lambda text, error: self.post_notice(text, error))
 
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
-        sb, qp, nb = self.sidebar, self.queue_page, self.now_bar
-        chain = [sb.nav_home, sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
-                 qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
-                 nb.volume]
+        sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
+        chain = [sb.nav_home, sb.nav_queue, sb.nav_ratings, *sb.actions, sb.listener,
+                 qp.play_pill,
+                 qp.shuffle_pill, qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
+                 qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn, rp.table,
+                 nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
+                 *nb.rating.buttons, nb.vol_btn, nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         self.tab_chain = chain
@@ -275,6 +298,23 @@ class MainWindow(QMainWindow):
         if target:
             self.export_queue(Path(target))
 
+    def export_mix_dialog(self) -> None:
+        """Export the queue's mix, played once with its joins, as WAV, FLAC or MIDI."""
+        if self.mix_export.running:
+            self.post_notice(self.tr("An export is already running"))
+            return
+        filters = {self.tr("WAV audio") + " (*.wav)": ".wav",
+                   self.tr("FLAC audio") + " (*.flac)": ".flac",
+                   self.tr("MIDI file") + " (*.mid)": ".mid"}
+        target, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export the mix"), str(Path.home() / "smootify-mix.wav"),
+            ";;".join(filters))
+        if target:
+            path = Path(target)
+            if path.suffix.lower() not in (".wav", ".flac", ".mid", ".midi"):
+                path = path.with_name(path.name + filters.get(chosen, ".wav"))
+            self.mix_export.start(path)
+
     def export_queue(self, target: Path) -> None:
         """Write the queue as an M3U8 playlist."""
         if target.suffix.lower() not in (".m3u8", ".m3u"):
@@ -364,13 +404,23 @@ class MainWindow(QMainWindow):
 
     def _row_menu(self, pos: Any) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid():
-            return
+        if index.isValid():
+            self.row_menu(index).exec(self.table.viewport().mapToGlobal(pos))
+
+    def row_menu(self, index: Any) -> QMenu:
+        """The menu of the queue row at ``index``: play now, start radio, remove."""
         menu = QMenu(self)
         menu.addAction(icon("play"), self.tr("Play now (through a bridge)"),
                        lambda: self._double_clicked(index))
+        menu.addAction(icon("radio"), self.tr("Start radio"), lambda: self.start_radio(index))
         menu.addAction(icon("trash"), self.tr("Remove from queue"), self.remove_selected)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        return menu
+
+    def start_radio(self, index: Any) -> None:
+        """"Start radio" from the row at ``index``: it plays, then songs that join well."""
+        entry = self.model.entry(index.row())
+        if entry is not None:
+            self.player.start_radio(entry)
 
     def _play_pill(self) -> None:
         if self.player.state == "playing":
@@ -416,11 +466,129 @@ class MainWindow(QMainWindow):
         b.setAccessibleName(text)
         b.setToolTip(text)
 
+    # ------------------------------------------------------------------ listeners
+    def ask_listener(self) -> None:
+        """At start: when the library holds several listeners, ask who is listening (and
+        show the listener's colour)."""
+        if self.library is not None and self.library.path.exists():
+            self._with_profiles(lambda profiles: self._startup_profiles(profiles))
+
+    def _startup_profiles(self, profiles: list[Any]) -> None:
+        self._show_listener(profiles)
+        if len(profiles) > 1:
+            self._open_profiles(profiles)
+
+    def choose_listener(self) -> None:
+        """"Who's listening?": pick the listener (or add one) whose ratings these are."""
+        self._with_profiles(self._open_profiles)
+
+    def _with_profiles(self, then: Any) -> None:
+        """Read the listeners in the background, then call ``then(profiles)``."""
+        if self.library is None:
+            return
+        ratings = self.library.ratings
+
+        def done(profiles: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not read the listeners: {reason}").format(
+                    reason=one_line(error)), error=True)
+            else:
+                then(profiles)
+
+        self.worker.submit(lambda: list(ratings().profiles()), done, 1)
+
+    def _show_listener(self, profiles: list[Any]) -> None:
+        name = self.profile or DEFAULT_NAME
+        colour = next((p.colour for p in profiles if p.name.casefold() == name.casefold()),
+                      ACCENT)
+        self.sidebar.set_listener(name, colour)
+
+    def _open_profiles(self, profiles: list[Any]) -> None:
+        dlg = ProfileDialog([(p.name, p.colour) for p in profiles], self.profile, self)
+        self.profile_dialog = dlg
+        dlg.accepted.connect(lambda: self._listener_chosen(dlg))
+        dlg.finished.connect(dlg.deleteLater)
+        dlg.open()
+
+    def _listener_chosen(self, dlg: ProfileDialog) -> None:
+        """Store the listeners added, then make the one chosen the listener."""
+        name, added = dlg.chosen()[0], list(dlg.added)
+        ratings = self.library.ratings if self.library is not None else None
+        if ratings is None:
+            return
+
+        def job() -> Any:
+            store = ratings()
+            for n, c in added:
+                store.add_profile(n, c)
+            return store.profile(name)
+
+        def done(profile: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not add the listener: {reason}").format(
+                    reason=one_line(error)), error=True)
+                return
+            self.set_profile(profile.name, profile.colour)
+
+        self.worker.submit(job, done, 1)
+
+    def set_profile(self, name: str | None, colour: str = ACCENT, save: bool = True) -> None:
+        """Ratings from now on are ``name``'s (None: the default profile)."""
+        self.profile = None if not name or name == DEFAULT_NAME else name
+        self.sidebar.set_listener(name or DEFAULT_NAME, colour)
+        if save:
+            self.state_changed()
+
+    def toggle_listening_test(self) -> None:
+        """Start a blind listening test (each join's method and mode drawn from a balanced
+        design, its kind hidden), or stop the one running."""
+        if self.player.listening_test is None:
+            test = ListeningTest(seed=random.randrange(1 << 31),
+                                 name=time.strftime("test %Y-%m-%d %H:%M:%S"))
+            self.player.start_listening_test(test)
+            self.post_notice(self.tr("Listening test started: the kind of each join is hidden; "
+                                     "rate every join from the player bar"))
+        else:
+            self.player.start_listening_test(None)
+            self.post_notice(self.tr("Listening test stopped"))
+        self._show_test()
+
+    def _show_test(self) -> None:
+        test = self.player.listening_test
+        text = self.tr("Stop listening test") if test else self.tr("Start listening test")
+        self.test_btn.setText(text)
+        self.test_btn.setAccessibleName(text)
+        self.ratings_page.set_test(test.name if test else None)
+
+    def rate_join(self, value: int, record: Any) -> None:
+        """Store the listener's rating of a join (with its plan, the profile and the
+        listening test) in the library, off the UI thread; "Rated 4" when it is stored."""
+        if self.library is None:
+            return
+        ratings = self.library.ratings
+        profile = self.profile
+        test = self.player.listening_test.name if self.player.listening_test else None
+
+        def job() -> int:
+            return int(ratings().rate(value, record, profile, test))
+
+        def done(_id: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_notice(self.tr("Could not store the rating: {reason}").format(
+                    reason=one_line(error)), error=True)
+                return
+            self.now_bar.rating.confirm(value)
+            if self.ratings_page.isVisible():
+                self.ratings_page.refresh()
+
+        self.worker.submit(job, done, 1)
+
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.player.settings, self)
         if dlg.exec():
             self.player.apply_settings(dlg.result_settings())
             QueuePage.set_quietly(self.repeat_btn, self.player.settings.repeat)
+            self._refresh_meta()
             self.save_state()
 
     # ------------------------------------------------------------------ notices
@@ -471,8 +639,9 @@ class MainWindow(QMainWindow):
                  else self.tr("{n} songs").format(n=len(q))]
         if total:
             parts.append(self.tr("about {time} of music").format(time=fmt_time(total)))
-        parts.append(self.tr("infinite mix") if self.player.settings.repeat
-                     else self.tr("stops at the end"))
+        s = self.player.settings
+        parts.append(self.tr("radio after the last song") if s.radio
+                     else self.tr("infinite mix") if s.repeat else self.tr("stops at the end"))
         if waiting:
             parts.append(self.tr("analysing {n}…").format(n=waiting))
         self.meta.setText(" · ".join(parts))
@@ -480,6 +649,7 @@ class MainWindow(QMainWindow):
     def _on_tick(self, np_: NowPlaying) -> None:
         """The ticker polled the player: show where play is."""
         self.now_bar.update_from(np_)
+        self.now_bar.rating.follow(self.player.last_join())
         self.show_title(np_.title)
         if self.pages.currentIndex() == 0:
             self.home.show_now(np_, self.player.up_next())
@@ -493,7 +663,7 @@ class MainWindow(QMainWindow):
                           current=snap["current"], position=snap["position"],
                           volume=snap["volume"], settings=self.player.settings.to_dict(),
                           geometry=bytes(self.saveGeometry().toHex()).decode(),
-                          labels=snap["labels"])
+                          labels=snap["labels"], profile=self.profile or "")
 
     def state_changed(self, *_: Any) -> None:
         """Something saved changed: write the state within :data:`SAVE_DELAY_MS`."""
@@ -538,6 +708,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
+        self.mix_export.cancel()  # an export running stops; its file is not left behind
         if self.mpris is not None:
             self.mpris.close()
         if self.notifier is not None:
@@ -548,6 +719,8 @@ class MainWindow(QMainWindow):
         finally:  # whatever saving did, the player and its threads shut down
             self.player.close()
             self.worker.shutdown()
+            if self.library is not None:
+                self.library.close()
             super().closeEvent(ev)
 
     @property

@@ -37,6 +37,17 @@ def _no_session_bus(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def korean(qapp):
+    """The app in Korean (its catalogue and Qt's) for the test's length."""
+    from smootify_player.app import i18n
+
+    translators = i18n.install(qapp, "ko")
+    assert translators, "no Korean catalogue"
+    yield
+    i18n.uninstall(qapp, translators)
+
+
+@pytest.fixture
 def songs(tmp_path: Path) -> list[Path]:
     """Four dense 12-bar songs at 180 BPM (16 s each), different keys."""
     d = tmp_path / "songs"
@@ -48,7 +59,8 @@ def songs(tmp_path: Path) -> list[Path]:
 
 @pytest.fixture
 def make_app(qapp, qtbot, tmp_path: Path):
-    """Build the real window (as ``smootify`` does) with its own state folder."""
+    """Build the real window (as ``smootify`` does) with its own state folder and library
+    database (``tmp_path / "library.sqlite3"``)."""
     from smootify_player.app.main import build, parse_args
     from smootify_player.app.theme import apply_theme
 
@@ -62,7 +74,7 @@ def make_app(qapp, qtbot, tmp_path: Path):
             state.mkdir(parents=True, exist_ok=True)
             (state / "state.json").write_text(json.dumps({"queue": [], "settings": settings}))
         args = parse_args(["--state-dir", str(state), "--silent", "--clock-speed", str(speed),
-                           *argv])
+                           "--db", str(tmp_path / "library.sqlite3"), *argv])
         app = build(args)
         qtbot.addWidget(app.window)
         app.window.show()

@@ -34,4 +34,6 @@ state_objects = st.fixed_dictionaries({}, optional={
     "geometry": st.sampled_from(["", "01cb", "zz", "abc"]) | json_values,
     "labels": st.dictionaries(_names, st.lists(_names | json_values, max_size=3) | json_values,
                               max_size=4) | json_values,
+    "profile": st.sampled_from(["Ann", "", "  Ann  ", "x" * 65, "\ud800"]) | _names
+    | json_values,
 })

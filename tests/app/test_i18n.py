@@ -14,14 +14,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWidget
 
-from smootify_player.app import i18n
-
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "i18n" / "smootify_ko.ts"
 QM = REPO / "resources" / "i18n" / "smootify_ko.qm"
 BIN = Path(sys.executable).parent
 #: English a Korean window may keep: names, key names, formats, shortcuts.
-ALLOWED = re.compile(r"Smootify|MuseScore General Lite|MIDI|M3U8?|AI|JSD|DTW|BPM|Ctrl|Shift|"
+ALLOWED = re.compile(r"Smootify|MuseScore General Lite|MIDI|M3U8?|CSV|AI|JSD|DTW|BPM|Ctrl|Shift|"
                      r"Enter|Delete|Space|silent|[A-G](#|b)?(?= )")
 
 
@@ -50,14 +48,6 @@ def widget_texts(root: QWidget) -> list[tuple[str, str]]:
     return [(a, t) for a, t in out if t]
 
 
-@pytest.fixture
-def korean(qapp):
-    translators = i18n.install(qapp, "ko")
-    assert translators, "no Korean catalogue"
-    yield
-    i18n.uninstall(qapp, translators)
-
-
 def test_korean_window_has_no_english_left(korean, make_app, qtbot):
     from smootify_player.app.settings_dialog import SettingsDialog
 
@@ -84,7 +74,8 @@ def test_korean_window_has_no_english_left(korean, make_app, qtbot):
 
 
 def test_piano_roll_and_card_words_are_korean(korean):
-    from smootify_player.app.i18n import core_text
+    from smootify_player.app.i18n import core_text, reason_text
+    from smootify_player.app.ratings_page import method_name, mode_name
     from smootify_player.app.widgets import family_name
 
     assert core_text("Bridge · AI bridge") == "브리지 · AI 브리지"
@@ -92,6 +83,11 @@ def test_piano_roll_and_card_words_are_korean(korean):
     assert core_text("Loading…") == "불러오는 중…"
     assert core_text("Some Credit") == "Some Credit"
     assert family_name("Strings") == "현악"
+    assert core_text("Join") == "연결"  # a listening test's join, its kind hidden
+    assert (method_name("smart"), mode_name("unet"), mode_name(None)) == ("스마트", "AI 브리지",
+                                                                         "전체")
+    assert reason_text("Eb major → C minor, 120 → 118 BPM, 3/4 → 4/4") == \
+        "Eb 장조 → C 단조, 120 → 118 BPM, 3/4 → 4/4"
 
 
 def test_lang_env_picks_korean_and_lang_option_overrides():

@@ -50,8 +50,8 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     app = start(make_app, songs, qtbot)
     w = app.window
     sb, qp, nb = w.sidebar, w.queue_page, w.now_bar
-    # the two pages are one stop, like tabs: Tab reaches the page shown, arrows the other
-    expected = [sb.nav_queue, *sb.actions, qp.play_pill, qp.shuffle_pill,
+    # the pages are one stop, like tabs: Tab reaches the page shown, arrows the others
+    expected = [sb.nav_queue, *sb.actions, sb.listener, qp.play_pill, qp.shuffle_pill,
                 qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
                 qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
                 nb.volume]
@@ -75,6 +75,13 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     walk = tab_walk(sb.nav_home)
     assert sb.nav_queue not in walk
     assert qp.table not in walk and nb.play_btn in walk and nb.volume in walk
+    # the join ratings page: its filter, its export and its table, then the player bar
+    w.show_page(2)
+    rp = w.ratings_page
+    walk = tab_walk(sb.nav_ratings)
+    i = walk.index(rp.which)
+    assert walk[i:i + 4] == [rp.which, rp.export_btn, rp.table, nb.prev_btn]
+    assert all(accessible_name(x).strip() for x in walk)
     assert app.player.state == "playing", "walking with Tab changed nothing"
 
 

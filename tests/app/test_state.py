@@ -36,9 +36,12 @@ def assert_valid(s: SavedState) -> None:
     assert isinstance(s.geometry, str) and all(c in "0123456789abcdefABCDEF" for c in s.geometry)
     for k, v in s.labels.items():
         assert valid_path(k) and 1 <= len(v) <= 2 and all(isinstance(x, str) for x in v)
+    assert isinstance(s.profile, str) and len(s.profile) <= 64
+    assert s.profile == " ".join(s.profile.split())
     # what is saved reads back as it is, with nothing to repair
     again, notes = SavedState.repaired(json.loads(json.dumps(s.to_dict(), allow_nan=False)))
     assert notes == [] and again.queue == s.queue and again.settings == s.settings
+    assert again.profile == s.profile
 
 
 def load_text(text: str | bytes) -> tuple[SavedState | None, Notice | None, list[str]]:

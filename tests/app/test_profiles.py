@@ -1,0 +1,83 @@
+""""Who's listening?": the listener picker, its new listeners and their ratings (#12)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from smootify_player.library import Library
+
+WAIT = 15_000
+PLAN = {"a_path": "/m/a.mid", "a_digest": "aa", "b_path": "/m/b.mid", "b_digest": "bb",
+        "exit_bar": 8, "entry_bar": 1, "method": "smart", "mode": "crossfade"}
+
+
+def names(dlg) -> list[str]:
+    return [dlg.list.item(i).text() for i in range(dlg.list.count())]
+
+
+def test_the_default_listener_is_named_in_korean(korean, qtbot):
+    from smootify_player.app.profiles import ProfileDialog
+
+    dlg = ProfileDialog([("Default", "#ff7f50"), ("Ann", "#123456")], None)
+    qtbot.addWidget(dlg)
+    assert names(dlg) == ["기본", "Ann"] and dlg.windowTitle() == "누가 듣고 있나요?"
+    assert dlg.chosen() == ("Default", "#ff7f50")  # the profile's own name is stored
+    dlg.select("Ann")
+    assert dlg.chosen() == ("Ann", "#123456")
+
+
+def test_several_listeners_are_asked_who_is_listening(make_app, tmp_path: Path, qtbot):
+    with Library(tmp_path / "library.sqlite3") as lib:
+        lib.ratings.add_profile("Ann", "#123456")
+        lib.ratings.add_profile("Bo", "#abcdef")
+    state = tmp_path / "st"
+    app = make_app("--new-instance", state_dir=state)
+    w = app.window
+    qtbot.waitUntil(lambda: w.profile_dialog is not None and w.profile_dialog.isVisible(),
+                    timeout=WAIT)
+    dlg = w.profile_dialog
+    assert dlg.windowTitle() == "Who's listening?" and names(dlg) == ["Ann", "Bo"]
+    dlg.select("bo")
+    dlg.accept()
+    qtbot.waitUntil(lambda: w.profile == "Bo", timeout=WAIT)
+    assert w.sidebar.listener.text() == "Listener: Bo"
+    w.rate_join(5, PLAN)
+    qtbot.waitUntil(lambda: w.now_bar.rating.done.isVisible(), timeout=WAIT)
+    with Library(tmp_path / "library.sqlite3") as lib:
+        (r,) = lib.ratings.ratings()
+    assert (r.profile, r.colour, r.rating) == ("Bo", "#abcdef", 5)
+    w.close()
+    assert json.loads((state / "state.json").read_text())["profile"] == "Bo"
+    again = make_app("--new-instance", state_dir=state, settings=None)
+    assert again.window.profile == "Bo"
+    assert again.window.sidebar.listener.text() == "Listener: Bo"
+
+
+def test_one_listener_is_not_asked_and_adds_another(make_app, tmp_path: Path, qtbot):
+    app = make_app("--new-instance")
+    w = app.window
+    qtbot.wait(200)
+    assert w.profile_dialog is None, "no library yet: nobody to choose from"
+    assert w.sidebar.listener.text() == "Listener: Default"
+    QTest.mouseClick(w.sidebar.listener, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.profile_dialog is not None and w.profile_dialog.isVisible(),
+                    timeout=WAIT)
+    dlg = w.profile_dialog
+    assert names(dlg) == ["Default"]
+    QTest.keyClicks(dlg.name, "  Cy   Twain ")
+    dlg.set_colour("#00ff00")
+    QTest.mouseClick(dlg.add_btn, Qt.MouseButton.LeftButton)
+    assert names(dlg) == ["Default", "Cy Twain"] and dlg.chosen() == ("Cy Twain", "#00ff00")
+    QTest.keyClicks(dlg.name, "default")  # a name listed already: chosen, not added twice
+    QTest.keyClick(dlg.name, Qt.Key.Key_Return)
+    assert dlg.isVisible() and dlg.chosen()[0] == "Default"
+    dlg.select("Cy Twain")
+    dlg.accept()
+    qtbot.waitUntil(lambda: w.profile == "Cy Twain", timeout=WAIT)
+    with Library(tmp_path / "library.sqlite3") as lib:
+        assert [(p.name, p.colour) for p in lib.ratings.profiles()] == [
+            ("Cy Twain", "#00ff00")]
