@@ -217,6 +217,25 @@ def run(args: argparse.Namespace) -> dict:
                                         "setup": t_setup, "render": render_s}}
 
 
+def _report_echo(modes: list[str], joins: list[dict]) -> None:
+    """Bridges that repeat the bars beside them (joineval.echo): a loop, not a transition."""
+    print(f"echo (bridges only): similarity of a bridge bar to the song bar beside it, "
+          f"pitched notes by onset; loop = {joineval.ECHO_LOOP:.0%} or more, a bar heard twice")
+    own = [v for j in joins for m in modes for k in ("self_a", "self_b")
+           if (v := j["modes"][m].get("echo", {}).get(k)) is not None]
+    for mode in modes:
+        rows = [j["modes"][mode].get("echo") or {} for j in joins]
+        rows = [r for r in rows if r.get("echo") is not None]
+        if not rows:
+            continue
+        print(f"  {mode:10s} echo median {_median([r['echo'] for r in rows]):.2f}   "
+              f"A side {_median([r['echo_a'] for r in rows if r['echo_a'] is not None]):.2f}   "
+              f"B side {_median([r['echo_b'] for r in rows if r['echo_b'] is not None]):.2f}"
+              f"   loops {sum(r['loop'] for r in rows)}/{len(rows)}")
+    if own:
+        print(f"  the songs themselves, bar to next bar at the join: median {_median(own):.2f}")
+
+
 def report(res: dict) -> None:
     modes, joins = res["modes"], res["joins"]
     n = len(joins)
@@ -249,6 +268,8 @@ def report(res: dict) -> None:
           "meter: meter breaks, all and among joins of one meter; tex: notes per quarter, "
           "join / around; inst: share of A's last-bar instruments in the join; key: share "
           "of the last beat in B's scale; plan ms: mix point + join, median)")
+    print()
+    _report_echo(modes, joins)
     print()
     print("broken rate by meter pair: " + ", ".join(
         f"{c} ({sum(j['category'] == c for j in joins)})" for c in cats))

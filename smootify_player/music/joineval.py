@@ -20,6 +20,10 @@ __all__ = [
     "CLEAN_RULE",
     "BEAT_JUMP_MAX",
     "beat_jump",
+    "ECHO_GRID",
+    "ECHO_LOOP",
+    "bar_note_set",
+    "echo",
     "JUMP_DB",
     "GRID_TOL_S",
     "JoinMetrics",
@@ -756,6 +760,68 @@ def texture(join: Any, sample_rate: int, a: Any, b: Any, meter_a: tuple[int, int
             "instruments_a": sorted(inst_a), "instruments_join": sorted(inst_j)}
 
 
+#: Positions a bar's onsets are rounded to when bars are compared (a fraction of the bar).
+ECHO_GRID = 48
+#: A bridge bar this similar to the song bar beside it is that bar heard twice (a loop).
+ECHO_LOOP = 0.9
+
+
+def bar_note_set(segment: Any, k: int, notes: np.ndarray | None = None
+                 ) -> frozenset[tuple[int, int]]:
+    """The pitched notes starting in bar ``k`` of ``segment`` as (pitch, position) pairs.
+
+    Positions are onsets as a fraction of the bar rounded to 1/:data:`ECHO_GRID`, so bars
+    of different tempi compare; ``k`` counts from the segment's first bar (-1: its last).
+    """
+    bars = np.asarray(segment.bar_samples)
+    n = len(bars) - 1
+    if n < 1 or not -n <= k < n:
+        return frozenset()
+    k %= n
+    lo, hi = int(bars[k]), int(bars[k + 1])
+    notes = segment_notes(segment) if notes is None else notes
+    sel = notes[(notes["on"] >= lo) & (notes["on"] < hi) & (notes["program"] >= 0)]
+    pos = np.rint((sel["on"] - lo) / max(hi - lo, 1) * ECHO_GRID).astype(np.int64)
+    return frozenset(zip(sel["pitch"].tolist(), pos.tolist()))
+
+
+def _jaccard(x: frozenset, y: frozenset) -> float | None:
+    return len(x & y) / len(x | y) if x or y else None
+
+
+def echo(join: Any, a: Any, b: Any) -> dict[str, Any]:
+    """How far a bridge repeats the bars beside it, against how far the songs repeat
+    themselves: a bridge that copies A's last bar and B's first bar makes the listener
+    hear each of them twice, a loop rather than a transition.
+
+    Parameters
+    ----------
+    join : Segment
+        The bridge (a crossfade plays the songs' own bars: not measured).
+    a, b : Segment
+        A's and B's song segments around it.
+
+    Returns
+    -------
+    dict
+        ``echo_a``: Jaccard similarity of the pitched (pitch, onset position) sets of the
+        bridge's first bar and A's last bar; ``echo_b``: of its last bar and B's first bar;
+        ``echo``: the larger; ``self_a``, ``self_b``: the same measure between A's last two
+        bars and B's first two (how much the music repeats itself); ``loop``: ``echo`` at
+        least :data:`ECHO_LOOP`. Similarities are None where both bars are silent.
+    """
+    jn, an, bn = segment_notes(join), segment_notes(a), segment_notes(b)
+    j0, j1 = bar_note_set(join, 0, jn), bar_note_set(join, -1, jn)
+    echo_a = _jaccard(j0, bar_note_set(a, -1, an))
+    echo_b = _jaccard(j1, bar_note_set(b, 0, bn))
+    self_a = _jaccard(bar_note_set(a, -2, an), bar_note_set(a, -1, an))
+    self_b = _jaccard(bar_note_set(b, 0, bn), bar_note_set(b, 1, bn))
+    known = [e for e in (echo_a, echo_b) if e is not None]
+    top = max(known) if known else None
+    return {"echo_a": echo_a, "echo_b": echo_b, "echo": top, "self_a": self_a,
+            "self_b": self_b, "loop": top is not None and top >= ECHO_LOOP}
+
+
 # ---------------------------------------------------------------------- one join
 @dataclass
 class JoinMetrics:
@@ -796,6 +862,9 @@ class JoinMetrics:
         :func:`texture` (ratios 1.0 for a cut).
     reasons : list of str
         Why the join is broken; empty when it is not.
+    echo : dict
+        :func:`echo` for a bridge (empty for a crossfade or a cut); not a rule of
+        :data:`BROKEN_RULE`, reported beside it.
     """
 
     kind: str
@@ -813,6 +882,7 @@ class JoinMetrics:
     texture: dict
     beat_jump: float = 1.0
     reasons: list[str] = field(default_factory=list)
+    echo: dict = field(default_factory=dict)
 
     @property
     def broken(self) -> bool:
@@ -911,7 +981,8 @@ def evaluate_join(audio: np.ndarray, sample_rate: int, segments: Sequence[Any],
         dead_air_at_s=(air_at - span.start) / sr if air > 0 else 0.0,
         level_dip_db=float(dip.pop("dip_db")), loudness=dip,
         meter_a=_meter_name(meter_a), meter_b=_meter_name(meter_b), meter=meter,
-        key_b=key.name, key_landing=landing, texture=tex, beat_jump=jump, reasons=reasons)
+        key_b=key.name, key_landing=landing, texture=tex, beat_jump=jump, reasons=reasons,
+        echo=echo(j, span.a, span.b) if span.kind == "bridge" else {})
 
 
 def _notes_measures(span: JoinSpan, sr: int, meter_a: tuple[int, int],

@@ -310,3 +310,27 @@ def test_beat_jump_a_cut_lurches_a_ramp_does_not():
     bridge = JoinSpan(a=a, join=_bridge_seg(0, 80.0, 160.0), b=b, kind="bridge", exit_bar=8,
                       entry_bar=0)
     assert 1.0 < je.beat_jump(bridge, SR) < 1.12  # eight even steps of 2 ** (1/8) = 1.09
+
+
+# ---------------------------------------------------------------------- echo (a loop)
+def test_a_bridge_copying_the_bars_beside_it_is_a_loop_and_a_new_one_is_not():
+    song = FakeSong()
+    a = _song_seg(song, 0, 20, 4, per_bar=8)  # eighths on pitch 60, every bar alike
+    b = _song_seg(song, 0, 0, 4, per_bar=8)
+    copy = _bridge_seg(0, onset_steps=range(0, 32, 2))  # the same eighths: a bar heard twice
+    e = je.echo(copy, a, b)
+    assert e["echo_a"] == pytest.approx(1.0) and e["echo_b"] == pytest.approx(1.0)
+    assert e["loop"] and e["self_a"] == pytest.approx(1.0)
+    moved = _bridge_seg(0, onset_steps=range(1, 32, 2), pitch=64)  # other notes, off-beats
+    e = je.echo(moved, a, b)
+    assert e["echo"] == 0.0 and not e["loop"]
+    half = _bridge_seg(0, onset_steps=range(0, 32, 4))  # quarters: half of A's eighths
+    assert je.echo(half, a, b)["echo_a"] == pytest.approx(0.5)
+
+
+def test_echo_is_reported_for_bridges_only():
+    song = FakeSong()
+    m = je.evaluate_join(_sine(200000), SR, _timeline(song, song))
+    assert m.echo["loop"] and "echo" in m.to_dict()["echo"]
+    cut = je.evaluate_join(_sine(200000), SR, _timeline(song, song, join=False))
+    assert cut.echo == {}
