@@ -82,10 +82,7 @@ class MixExport(QObject):
         def progress(done: int, total: int, phase: str) -> None:
             self._progress = (int(done), max(int(total), 1), phase)  # read by the UI thread
 
-        def job() -> Any:
-            return player.export(target, progress, cancel.is_set)
-
-        self.submit(job, self._done, 0)
+        self.submit(player.export_job(target, progress, cancel.is_set), self._done, 0)
         return True
 
     def cancel(self) -> None:

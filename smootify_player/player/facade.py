@@ -613,15 +613,26 @@ class Player:
                cancel: Callable[[], bool] | None = None) -> Any:
         """Write the queue, played once from the top with its joins, to WAV, FLAC or MIDI.
 
-        Songs not analysed (or failed) are left out. Runs where it is called (the app
-        calls it from a background job); see :func:`.export.export_mix`, which returns
-        an :class:`~.export.ExportResult`.
+        Songs not analysed (or failed) are left out; see :func:`.export.export_mix`, which
+        returns an :class:`~.export.ExportResult`. Runs here: the app runs
+        :meth:`export_job` in a background job instead.
         """
+        return self.export_job(path, progress, cancel)()
+
+    def export_job(self, path: str | Path,
+                   progress: Callable[[int, int, str], None] | None = None,
+                   cancel: Callable[[], bool] | None = None) -> Callable[[], Any]:
+        """:meth:`export` as a job for a background thread: the queue's songs and the
+        settings are taken now, on the owner's thread, so later queue edits do not reach
+        the export while it runs."""
         from .export import export_mix
 
         songs = [e.song for e in self.queue if e.song is not None]
-        return export_mix(songs, path, self.settings, self.composers.get, progress, cancel,
-                          self.sample_rate, notice=self.notice)
+        settings, composer, sr = dataclasses.replace(self.settings), self.composers.get, \
+            self.sample_rate
+        notice = self.notice
+        return lambda: export_mix(songs, path, settings, composer, progress, cancel, sr,
+                                  notice=notice)
 
     # ------------------------------------------------------------------ state
     def snapshot(self) -> dict[str, Any]:

@@ -81,3 +81,20 @@ def test_export_command(tmp_path: Path, capsys):
     assert res["format"] == "midi" and len(res["joins"]) == 1 and out.stat().st_size > 0
     assert main(["export", str(files[0]), "-o", str(tmp_path / "mix.mp3"), "-q"]) == 1
     assert "wav, .flac or .mid" in capsys.readouterr().err
+
+
+def test_an_export_job_takes_the_queue_when_it_is_made(tmp_path: Path):
+    """The app runs the job on a worker: a queue edit meanwhile does not reach it."""
+    files = [write_song(tmp_path / f"s{i}.mid", bars=6, tempo=200, tonic=i, seed=i)
+             for i in range(2)]
+    h = Harness()
+    p = Player(h, PlayerSettings(transition="cut"), notice=lambda m: None, audio="silent")
+    try:
+        p.add(files)
+        assert h.run(p, lambda: all(e.song is not None for e in p.queue), timeout=20)
+        job = p.export_job(tmp_path / "mix.mid")
+        p.clear()
+        res = job()
+        assert len(res.joins) == 1 and (tmp_path / "mix.mid").stat().st_size > 0
+    finally:
+        p.close()
