@@ -153,20 +153,12 @@ def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any
     from PySide6.QtCore import QCoreApplication
 
     from ..player import Expanded, expand
-    from .pages import QueuePage
 
     paths = [Path(p) for p in args.paths]
     if paths:
         window.add_paths(paths, play=True)
     elif state is not None and not args.demo:  # a saved session, even emptied, beats the demo
-        player.add(state.queue, labels=state.labels)
-        order = state.original_order  # checked on load; a permutation of the rows queued
-        if order is not None and sorted(order) == list(range(len(player.queue))):
-            player.shuffled_from = [player.queue[i].uid for i in order]
-            QueuePage.set_quietly(window.shuffle_btn, True)
-        if 0 <= state.current < len(player.queue):
-            player.play_entry(player.queue[state.current], state.position,
-                              paused=not args.play)
+        window.restore_session(state, play=args.play)
     else:
         listing = DEMO_DIR / "demo.m3u8"  # titles and credits; a tiny file, read here
         demo = (expand([listing]) if listing.is_file()

@@ -6,6 +6,7 @@ dropped and named in one notice; a file that is not a JSON object is moved aside
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -275,6 +276,13 @@ class StateStore:
         if notes:
             return state, Notice(f"Saved state repaired: {_summary(notes)}", NoticeLevel.WARNING)
         return state, None
+
+    def for_listener(self, name: str) -> StateStore:
+        """The store of listener ``name``'s own session (queue, song, position, volume and
+        settings), kept while another listener's plays: ``listeners/<name>-<hash>/`` here."""
+        slug = "".join(c if c.isalnum() else "_" for c in name.casefold())[:24] or "listener"
+        digest = hashlib.sha1(name.casefold().encode("utf-8", "surrogatepass")).hexdigest()
+        return StateStore(self.folder / "listeners" / f"{slug}-{digest[:10]}")
 
     def _move_aside(self) -> str:
         stamp = time.strftime("%Y%m%d-%H%M%S")

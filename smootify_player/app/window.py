@@ -36,6 +36,7 @@ from ..errors import one_line
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from ..player.joins import ListeningTest
+from ..player.states import PlayState
 from .icons import icon
 from .library_access import LibraryAccess
 from .mix_export import MixExport
@@ -533,11 +534,48 @@ class MainWindow(QMainWindow):
         self.worker.submit(job, done, 1)
 
     def set_profile(self, name: str | None, colour: str = ACCENT, save: bool = True) -> None:
-        """Ratings from now on are ``name``'s (None: the default profile)."""
+        """Ratings, the queue and the settings from now on are ``name``'s (None: the default
+        profile); with ``save`` (a listener chosen, not a launch) the session of the one
+        listening before is kept for them and the new listener's own comes back."""
+        old = self.profile
         self.profile = None if not name or name == DEFAULT_NAME else name
         self.sidebar.set_listener(name or DEFAULT_NAME, colour)
         if save:
+            if (old or DEFAULT_NAME).casefold() != (self.profile or DEFAULT_NAME).casefold():
+                self._switch_session(old, self.profile)
             self.state_changed()
+
+    def _switch_session(self, old: str | None, new: str | None) -> None:
+        """Keep ``old``'s session (queue, song, position, volume, settings) in its own store
+        and bring back ``new``'s; a listener with none takes the queue as it is."""
+        if self.store is None:
+            return
+        self.store.for_listener(old or DEFAULT_NAME).save(self.saved_state())
+        state, notice = self.store.for_listener(new or DEFAULT_NAME).load()
+        if notice is not None:
+            self.post_notice(notice)
+        if state is None:
+            return
+        playing = self.player.state == PlayState.PLAYING
+        self.player.stop()
+        self.player.clear()
+        self.player.apply_settings(PlayerSettings.from_dict(state.settings))
+        QueuePage.set_quietly(self.repeat_btn, self.player.settings.repeat)
+        QueuePage.set_quietly(self.shuffle_btn, False)
+        self.now_bar.volume.setValue(int(round(state.volume * 100)))
+        self.restore_session(state, play=playing)
+
+    def restore_session(self, state: SavedState, play: bool = False) -> None:
+        """Queue a saved session's songs in their order (and the order before a shuffle),
+        cued at its song and position; ``play`` starts it, else it waits paused."""
+        player = self.player
+        player.add(state.queue, labels=state.labels)
+        order = state.original_order  # checked on load; a permutation of the rows queued
+        if order is not None and sorted(order) == list(range(len(player.queue))):
+            player.shuffled_from = [player.queue[i].uid for i in order]
+            QueuePage.set_quietly(self.shuffle_btn, True)
+        if 0 <= state.current < len(player.queue):
+            player.play_entry(player.queue[state.current], state.position, paused=not play)
 
     def toggle_listening_test(self) -> None:
         """Start a blind listening test (each join's method and mode drawn from a balanced

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from smootify_player.library import Library
+from smootify_player.player import PlayerSettings
 
 WAIT = 15_000
 PLAN = {"a_path": "/m/a.mid", "a_digest": "aa", "b_path": "/m/b.mid", "b_digest": "bb",
@@ -81,3 +83,31 @@ def test_one_listener_is_not_asked_and_adds_another(make_app, tmp_path: Path, qt
     with Library(tmp_path / "library.sqlite3") as lib:
         assert [(p.name, p.colour) for p in lib.ratings.profiles()] == [
             ("Cy Twain", "#00ff00")]
+
+
+def test_each_listener_has_a_queue_and_settings_of_their_own(make_app, songs, tmp_path: Path,
+                                                              qtbot):
+    state = tmp_path / "st"
+    app = make_app("--new-instance", *map(str, songs[:3]), state_dir=state)
+    w, p = app.window, app.player
+    qtbot.waitUntil(lambda: len(p.queue) == 3, timeout=WAIT)
+    w.now_bar.volume.setValue(60)
+    w.set_profile("Bo", "#abcdef")  # a listener with no session takes the queue as it is
+    assert [e.path for e in p.queue] == songs[:3] and w.profile == "Bo"
+    p.remove([0])
+    w.now_bar.volume.setValue(30)
+    settings = PlayerSettings.from_dict(p.settings.to_dict())
+    settings.transition = "cut"
+    p.apply_settings(settings)
+    w.set_profile(None)  # back to the default listener: their queue, volume and settings
+    qtbot.waitUntil(lambda: len(p.queue) == 3, timeout=WAIT)
+    assert [e.path for e in p.queue] == songs[:3]
+    assert p.volume == pytest.approx(0.6) and p.settings.transition != "cut"
+    w.set_profile("Bo", "#abcdef")
+    qtbot.waitUntil(lambda: len(p.queue) == 2, timeout=WAIT)
+    assert [e.path for e in p.queue] == songs[1:3]
+    assert p.volume == pytest.approx(0.3) and p.settings.transition == "cut"
+    w.close()
+    again = make_app("--new-instance", state_dir=state, settings=None)
+    qtbot.waitUntil(lambda: len(again.player.queue) == 2, timeout=WAIT)
+    assert again.window.profile == "Bo" and again.player.settings.transition == "cut"
