@@ -44,7 +44,7 @@ def predict_probs(model: Any, before_active: np.ndarray, before_onset: np.ndarra
 
     x = build_input(cut(before_active, True), cut(before_onset, True),
                     cut(after_active, False), cut(after_onset, False), cfg)
-    logits = _logits(model, x)[:, :, cfg.gap_slice]
+    logits = _logits(model, x, cfg.gap_slice)
     with np.errstate(over="ignore"):
         probs = 1.0 / (1.0 + np.exp(-logits)) if cfg.loss != "mse" else np.clip(logits, 0, 1)
     p = probs.astype(np.float32).transpose(0, 2, 1, 3)  # (B, 32, 10, P)
@@ -56,14 +56,15 @@ def predict_probs(model: Any, before_active: np.ndarray, before_onset: np.ndarra
     return on, act
 
 
-def _logits(model: Any, x: np.ndarray) -> np.ndarray:
-    """Logits of the numpy runtime, or of a torch model (imported only then)."""
+def _logits(model: Any, x: np.ndarray, rows: slice) -> np.ndarray:
+    """Logits at canvas steps ``rows`` of the numpy runtime (which computes only what they
+    need), or of a torch model (imported only then)."""
     if isinstance(model, NumpyUNet):
-        return model(x)
+        return model(x, rows)
     import torch
 
     with torch.inference_mode():
-        return model(torch.from_numpy(x)).numpy()
+        return model(torch.from_numpy(x)).numpy()[:, :, rows]
 
 
 def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.ndarray,

@@ -114,11 +114,19 @@ class NumpyUNet:
             raise ValueError("weights do not match their config")
 
     @staticmethod
-    def _block(x: np.ndarray, blk: tuple[np.ndarray, ...]) -> np.ndarray:
+    def _block(x: np.ndarray, blk: tuple[np.ndarray, ...], rows: slice | None = None
+               ) -> np.ndarray:
+        """One conv block; with ``rows`` only those time steps of its output (the pitch
+        convolution needs no neighbouring steps, the time one steps either side)."""
         w1, b1, w2, b2 = blk
+        if rows is not None:
+            lo, hi = rows.start, rows.stop
+            x = x[:, max(lo - 1, 0):hi + 1]
+            mid = _conv_time(x, w1, b1)[:, 1 if lo > 0 else 0:][:, :hi - lo]
+            return _leaky(_conv_pitch(_leaky(mid), w2, b2))
         return _leaky(_conv_pitch(_leaky(_conv_time(x, w1, b1)), w2, b2))
 
-    def _one(self, x: np.ndarray) -> np.ndarray:
+    def _one(self, x: np.ndarray, rows: slice | None = None) -> np.ndarray:
         inp = x
         skips = []
         for blk in self.enc:
@@ -126,19 +134,27 @@ class NumpyUNet:
             skips.append(x)
             x = _pool(x)
         x = self._block(x, self.mid)
-        for (wu, bu), blk, skip in zip(self.up, self.dec, reversed(skips)):
-            x = self._block(np.concatenate([_up(x, wu, bu), skip], 0), blk)
+        last = len(self.dec) - 1
+        for i, ((wu, bu), blk, skip) in enumerate(zip(self.up, self.dec, reversed(skips))):
+            x = self._block(np.concatenate([_up(x, wu, bu), skip], 0), blk,
+                            rows if i == last else None)
+        if rows is not None:
+            inp = inp[:, rows]
         out = _conv1x1(x, *self.head)
         if self.shortcut is not None:
-            out = out + _conv1x1(inp, *self.shortcut)
+            out = out + _conv1x1(np.ascontiguousarray(inp), *self.shortcut)
         return out
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: np.ndarray, rows: slice | None = None) -> np.ndarray:
+        """Logits (B, 10, T, P) of canvases ``x``; with ``rows``, of those time steps only
+        (the gap: the last block then computes half the canvas, the same numbers)."""
         x = np.asarray(x, np.float32)
+        if rows is not None:
+            rows = slice(*rows.indices(x.shape[2])[:2])
         # One BLAS thread: the matrices are small, and spare threads only fight the synth
         # and the app for the cores.
         with _one_blas_thread():
-            return np.stack([self._one(xi) for xi in x]).astype(np.float32)
+            return np.stack([self._one(xi, rows) for xi in x]).astype(np.float32)
 
 
 def verify_digest(meta: dict[str, str], params: dict[str, np.ndarray]) -> None:
