@@ -76,8 +76,8 @@ def _pill(text: str, name: str, icon_name: str, color: str, accessible: str) -> 
 
 
 class Sidebar(QWidget):
-    """The brand, the pages (Home, Your playlist, Join ratings), the library actions, the
-    audio hint."""
+    """The brand, the pages (Home, Your playlist, Library, Join ratings), the library
+    actions, the audio hint."""
 
     page_requested = Signal(int)
 
@@ -96,7 +96,10 @@ class Sidebar(QWidget):
         self.nav_home = _nav_button("home", self.tr("Home"))
         self.nav_queue = _nav_button("playlist", self.tr("Your playlist"))
         self.nav_ratings = _nav_button("chart", self.tr("Join ratings"))
-        for i, b in enumerate((self.nav_home, self.nav_queue, self.nav_ratings)):
+        self.nav_library = _nav_button("folder", self.tr("Library"))
+        # the button's id is its page's index in the window's stack
+        for i, b in ((0, self.nav_home), (1, self.nav_queue), (3, self.nav_library),
+                     (2, self.nav_ratings)):
             self.nav.addButton(b, i)
             lay.addWidget(b)
         self.nav.idClicked.connect(self.page_requested)

@@ -82,6 +82,15 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     i = walk.index(rp.which)
     assert walk[i:i + 4] == [rp.which, rp.export_btn, rp.table, nb.prev_btn]
     assert all(accessible_name(x).strip() for x in walk)
+    # the library page: its folders, their buttons, the search and filters, the songs
+    w.show_page(3)
+    lp = w.library_page
+    walk = tab_walk(sb.nav_library)
+    i = walk.index(lp.folder_list)
+    chain = [lp.folder_list, lp.add_btn, lp.search, lp.key_filter, lp.tempo_min,
+             lp.tempo_max, lp.meter_filter, lp.table, nb.prev_btn]  # Remove: no folder chosen
+    assert walk[i:i + len(chain)] == chain
+    assert all(accessible_name(x).strip() for x in walk)
     assert app.player.state == "playing", "walking with Tab changed nothing"
 
 
