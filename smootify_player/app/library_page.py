@@ -32,7 +32,8 @@ from .i18n import key_name
 from .icons import icon
 from .library_access import LibraryAccess
 from .library_model import LibraryModel
-from .library_scan import LibraryScanner, Submit
+from .library_scan import SCAN_PRIORITY, LibraryScanner, Submit
+from .library_watch import FolderWatcher
 from .widgets import file_dialog_options
 
 __all__ = ["LibraryPage", "LibraryTable", "METERS", "SEARCH_DELAY_MS", "SEARCH_PRIORITY"]
@@ -146,7 +147,10 @@ class LibraryPage(QWidget):
         self._counts: dict[str, int] = {}
         self.folders: list[str] = []
         self._added: set[str] = set()  # folders the listener added: a notice when scanned
+        self._starting = False  # the start's rescan is reading the folders
         self.scanner = LibraryScanner(library, submit, self) if library is not None else None
+        self.watcher = FolderWatcher(parent=self)  # a change on disk: that folder rescanned
+        self.watcher.changed.connect(lambda folder: self.rescan(folder, forget_gone=True))
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -175,6 +179,7 @@ class LibraryPage(QWidget):
             self.scanner.scanned.connect(self._scanned)
             self.scanner.removed.connect(lambda _folder: self.refresh())
             self.scanner.failed.connect(self._failed)
+            self.scanner.removed.connect(self.watcher.unwatch)
         else:
             for w in (self.add_btn, self.remove_btn):
                 w.setEnabled(False)
@@ -403,7 +408,37 @@ class LibraryPage(QWidget):
             return
         self._set_folders([f for f in self.folders if f != folder])
         self._added.discard(folder)
+        self.watcher.unwatch(folder)
         self.scanner.remove(folder)
+
+    def start(self) -> None:
+        """At start: rescan every library folder in the background (low priority), then
+        watch them (a window whose library has no database yet creates none)."""
+        if self.scanner is None or not self._exists():
+            return
+        access = self.library
+        assert access is not None
+        self._starting = True
+
+        def done(folders: Any, error: BaseException | None) -> None:
+            self._starting = False
+            if error is not None:
+                self._failed(one_line(error))
+                return
+            for folder in folders:
+                self.rescan(folder)
+
+        self.submit(lambda: list(access.library().folders()), done, SCAN_PRIORITY)
+
+    @property
+    def busy(self) -> bool:
+        """Scans are running or waiting (the start's rescan included)."""
+        return self._starting or (self.scanner is not None and self.scanner.busy)
+
+    def rescan(self, folder: str, forget_gone: bool = False) -> None:
+        """Scan a library folder again in the background (the page refreshes after)."""
+        if self.scanner is not None:
+            self.scanner.scan(folder, forget_gone)
 
     def _show_progress(self, folder: str, done: int, total: int) -> None:
         text = (self.tr("Indexing… {done} / {total}").format(done=done, total=total)
@@ -411,22 +446,26 @@ class LibraryPage(QWidget):
         self.status_label.setText(text)
         self.status_label.setToolTip(folder)
 
-    def _scanned(self, folder: str, report: Any, _dirs: Any) -> None:
+    def _scanned(self, folder: str, report: Any, dirs: Any) -> None:
         if self.scanner is None or not self.scanner.busy:
             self.status_label.setText("")
             self.status_label.setToolTip("")
+        if not (self.scanner is not None and ("remove", folder) in self.scanner.waiting):
+            self.watcher.watch(folder, dirs)  # subfolders made since are watched too
         if folder in self._added:
             self._added.discard(folder)
             self.notice.emit(self.tr("{name}: {n} MIDI files indexed").format(
                 name=Path(folder).name or folder, n=report.seen), False)
-        self.refresh()
+        if self.isVisible():  # else the page reads the library when it shows
+            self.refresh()
 
     def _failed(self, reason: str) -> None:
         if self.scanner is None or not self.scanner.busy:
             self.status_label.setText("")
         self.notice.emit(self.tr("Could not index the library: {reason}").format(
             reason=reason), True)
-        self.refresh()
+        if self.isVisible():
+            self.refresh()
 
     def close_scans(self) -> None:
         """Stop the running scan and drop those waiting (the window is closing)."""

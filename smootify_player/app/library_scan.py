@@ -70,7 +70,9 @@ class LibraryScanner(QObject):
         self.submit = submit
         #: Analysis processes per scan (None: every core; 0: in the job's thread).
         self.workers: int | None = None
-        self._ops: deque[tuple[str, str]] = deque()  # ("scan" | "remove", folder)
+        # ("scan" | "refresh" | "remove", folder); "refresh": a scan that forgets the files
+        # gone from a folder still there (the watcher saw them go)
+        self._ops: deque[tuple[str, str]] = deque()
         self._running: tuple[str, str] | None = None
         self._stop = threading.Event()  # stops the running scan
         self._closed = False
@@ -82,20 +84,36 @@ class LibraryScanner(QObject):
         return self._running is not None or bool(self._ops)
 
     @property
+    def waiting(self) -> list[tuple[str, str]]:
+        """The operations asked and not started: ("scan" | "refresh" | "remove", folder)."""
+        return list(self._ops)
+
+    @property
     def scanning(self) -> str | None:
         """The library folder being scanned now, if any."""
-        return self._running[1] if self._running and self._running[0] == "scan" else None
+        return self._running[1] if self._running and self._running[0] != "remove" else None
 
-    def scan(self, folder: str) -> None:
-        """Scan ``folder`` (added to the library when new) after what is already asked."""
-        if ("scan", folder) not in self._ops:
-            self._ops.append(("scan", folder))
+    def scan(self, folder: str, forget_gone: bool = False) -> None:
+        """Scan ``folder`` (added to the library when new) after what is already asked.
+
+        Parameters
+        ----------
+        folder : str
+            A library folder.
+        forget_gone : bool
+            Forget its files no longer on disk (a change the watcher saw) rather than mark
+            them missing; only while the folder itself is there (a drive unmounted keeps
+            its files, marked missing).
+        """
+        op = ("refresh" if forget_gone else "scan", folder)
+        if op not in self._ops:
+            self._ops.append(op)
         self._next()
 
     def remove(self, folder: str) -> None:
         """Forget ``folder``: its waiting scans are dropped, its running one stopped."""
         self._ops = deque(op for op in self._ops if op[1] != folder)
-        if self._running == ("scan", folder):
+        if self._running is not None and self._running[1] == folder:
             self._stop.set()
         self._ops.append(("remove", folder))
         self._next()
@@ -127,6 +145,8 @@ class LibraryScanner(QObject):
                 return None
             report = lib.scan([folder], progress=progress, workers=workers,
                               should_stop=stop.is_set)
+            if kind == "refresh" and os.path.isdir(folder):
+                lib.forget_missing([folder])
             return report, subfolders(folder)
 
         self.progress.emit(folder, 0, -1)
@@ -145,5 +165,5 @@ class LibraryScanner(QObject):
 
     @Slot(str, int, int)
     def _on_progress(self, folder: str, done: int, total: int) -> None:
-        if self._running == ("scan", folder):
+        if self.scanning == folder:
             self.progress.emit(folder, done, total)
