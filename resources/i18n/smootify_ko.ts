@@ -57,6 +57,26 @@
     </message>
 </context>
 <context>
+    <name>FlowOrder</name>
+    <message>
+        <source>Order for smooth flow needs at least {n} analysed songs</source>
+        <extracomment>Fewer analysed songs than this have one order only (the playing one stays first). What came of it, for a notice: (text, error, undoable).</extracomment>
+        <translation>매끄러운 흐름으로 정렬하려면 분석된 곡이 {n}곡 이상 필요합니다</translation>
+    </message>
+    <message>
+        <source>Could not order the queue: {reason}</source>
+        <translation>대기열을 정렬하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>The queue already flows as smoothly as it can (transition cost {cost})</source>
+        <translation>대기열이 이미 가장 매끄럽게 흐릅니다 (전환 비용 {cost})</translation>
+    </message>
+    <message>
+        <source>Transition cost {before} → {after} (−{percent} %)</source>
+        <translation>전환 비용 {before} → {after} (−{percent}%)</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>NOW PLAYING</source>
@@ -762,6 +782,14 @@ MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세�
     <message>
         <source>Shuffle</source>
         <translation>셔플</translation>
+    </message>
+    <message>
+        <source>Order for smooth flow: the order with the smoothest joins (the song playing stays first when it is at the top)</source>
+        <translation>매끄러운 흐름으로 정렬: 연결이 가장 매끄러운 순서로 바꿉니다 (재생 중인 곡이 맨 위에 있으면 그대로 첫 곡입니다)</translation>
+    </message>
+    <message>
+        <source>Order for smooth flow</source>
+        <translation>매끄러운 흐름으로 정렬</translation>
     </message>
     <message>
         <source>Repeat: continue from the top</source>

@@ -222,6 +222,10 @@ class QueuePage(QWidget):
         self.shuffle_btn = tool_button("shuffle",
                                        self.tr("Shuffle (off restores the original order)"),
                                        22, checkable=True, accessible=self.tr("Shuffle"))
+        self.order_btn = tool_button("flow", self.tr("Order for smooth flow: the order with "
+                                                     "the smoothest joins (the song playing "
+                                                     "stays first when it is at the top)"), 22,
+                                     accessible=self.tr("Order for smooth flow"))
         self.repeat_btn = tool_button("repeat", self.tr("Repeat: continue from the top"), 22,
                                       checkable=True, accessible=self.tr("Repeat"))
         self.repeat_btn.setChecked(repeat)
@@ -229,8 +233,8 @@ class QueuePage(QWidget):
                                    accessible=self.tr("Add files"))
         self.export_btn = tool_button("export", self.tr("Export the queue as M3U8"), 22)
         self.clear_btn = tool_button("clear", self.tr("Clear the queue"), 22)
-        for b in (self.shuffle_btn, self.repeat_btn, self.add_btn, self.export_btn,
-                  self.clear_btn):
+        for b in (self.shuffle_btn, self.order_btn, self.repeat_btn, self.add_btn,
+                  self.export_btn, self.clear_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         self.status_label = label("", "pageMeta")

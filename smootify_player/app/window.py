@@ -36,6 +36,7 @@ from ..errors import one_line
 from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from ..player.joins import ListeningTest
+from .flow_order import FlowOrder
 from .icons import icon
 from .library_access import LibraryAccess
 from .library_page import LibraryPage
@@ -131,6 +132,7 @@ class MainWindow(QMainWindow):
                                 ("settings", self.tr("Settings"), self.open_settings)))
         self.test_btn = self.sidebar.actions[4]
         self.mix_export = MixExport(self.player, self.worker.submit, self)
+        self.flow_order = FlowOrder(self.player, self.worker.submit, self)
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -180,6 +182,8 @@ class MainWindow(QMainWindow):
         qp.play_pill.clicked.connect(self._play_pill)
         qp.shuffle_pill.clicked.connect(self.shuffle_play)
         qp.shuffle_btn.toggled.connect(self._shuffle_toggled)
+        qp.order_btn.clicked.connect(self.order_for_flow)
+        self.flow_order.finished.connect(self._ordered)
         qp.repeat_btn.toggled.connect(self._repeat_toggled)
         qp.add_btn.clicked.connect(self.add_files_dialog)
         qp.export_btn.clicked.connect(self.export_dialog)
@@ -202,10 +206,10 @@ class MainWindow(QMainWindow):
         sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
         chain = [sb.nav_home, sb.nav_queue, sb.nav_library, sb.nav_ratings, *sb.actions,
                  sb.listener, qp.play_pill,
-                 qp.shuffle_pill, qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
-                 qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn, rp.table,
-                 *self.library_page.focus_chain, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
-                 *nb.rating.buttons, nb.vol_btn, nb.volume]
+                 qp.shuffle_pill, qp.shuffle_btn, qp.order_btn, qp.repeat_btn, qp.add_btn,
+                 qp.export_btn, qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn,
+                 rp.table, *self.library_page.focus_chain, nb.prev_btn, nb.play_btn,
+                 nb.next_btn, nb.seek, *nb.rating.buttons, nb.vol_btn, nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         self.tab_chain = chain
@@ -465,6 +469,22 @@ class MainWindow(QMainWindow):
         """SHUFFLE PLAY: shuffle the visible queue and start from its top."""
         self.player.shuffle_play()
         QueuePage.set_quietly(self.shuffle_btn, True)
+
+    def order_for_flow(self) -> None:
+        """"Order for smooth flow": the queue's analysed songs in the order whose joins cost
+        least (computed in the background); a notice gives the cost before and after, with
+        Undo."""
+        self.flow_order.start()
+
+    def _ordered(self, text: str, error: bool, undoable: bool) -> None:
+        if undoable:
+            self.post_notice(text, action=self.tr("Undo"), on_action=self.undo_order)
+        else:
+            self.post_notice(text, error)
+
+    def undo_order(self) -> None:
+        """Put the queue back in the order it had before "Order for smooth flow"."""
+        QueuePage.set_quietly(self.shuffle_btn, self.flow_order.undo())
 
     def _shuffle_toggled(self, on: bool) -> None:
         if on:
