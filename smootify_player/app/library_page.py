@@ -143,6 +143,7 @@ class LibraryPage(QWidget):
         self.submit = submit
         self.loads = 0  # search results shown so far (tests wait on it)
         self._asked = 0  # the latest search asked: older answers are dropped
+        self._answered = 0  # the search whose answer is shown
         self._sort = ("title", False)
         self._counts: dict[str, int] = {}
         self.folders: list[str] = []
@@ -294,6 +295,11 @@ class LibraryPage(QWidget):
         return bool(self.search.text().strip()) or any(
             k in self.filters() for k in ("key", "tempo", "meter"))
 
+    @property
+    def searching(self) -> bool:
+        """A search waits for its timer or for its answer."""
+        return self._search_timer.isActive() or self._answered != self._asked
+
     def search_soon(self, *_: Any) -> None:
         """Search after :data:`SEARCH_DELAY_MS` without a further change (keystrokes
         coalesce)."""
@@ -324,6 +330,7 @@ class LibraryPage(QWidget):
         def done(result: Any, error: BaseException | None) -> None:
             if asked != self._asked:
                 return  # a newer search is on its way
+            self._answered = asked
             if error is not None:
                 self.notice.emit(self.tr("Could not read the library: {reason}").format(
                     reason=one_line(error)), True)

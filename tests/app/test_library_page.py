@@ -36,17 +36,19 @@ def open_page(app, qtbot):
     QTest.mouseClick(w.sidebar.nav_library, Qt.MouseButton.LeftButton)
     page = w.library_page
     assert w.pages.currentWidget() is page
-    qtbot.waitUntil(lambda: not page.busy, timeout=WAIT)  # the start's rescan
-    qtbot.waitUntil(lambda: page.loads > 0 or not (app.library.path.exists()), timeout=WAIT)
+    qtbot.waitUntil(lambda: idle(page), timeout=WAIT)  # the start's rescan, its search
     return page
+
+
+def idle(page) -> bool:
+    """No scan, search or rescan after a change on disk runs or waits."""
+    return not page.busy and not page.searching and not page.watcher.pending()
 
 
 def add_and_wait(page, folder: Path, qtbot) -> None:
     loads = page.loads
     page.add_folder(folder)
-    qtbot.waitUntil(lambda: not page.scanner.busy and page.loads > loads, timeout=WAIT)
-    qtbot.waitUntil(lambda: not page._search_timer.isActive() and page.loads > loads,
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: idle(page) and page.loads > loads, timeout=WAIT)
 
 
 def click_header(page, col: int) -> None:
@@ -60,8 +62,7 @@ def wait_search(page, qtbot, change) -> None:
     """Make ``change`` (a keystroke, a filter) and wait for the search it starts."""
     loads = page.loads
     change()
-    qtbot.waitUntil(lambda: page.loads > loads and not page._search_timer.isActive(),
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: page.loads > loads and idle(page), timeout=WAIT)
 
 
 def test_add_folder_scans_in_the_background_and_lists_the_songs(make_app, tmp_path, qtbot):
@@ -90,17 +91,22 @@ def test_add_folder_scans_in_the_background_and_lists_the_songs(make_app, tmp_pa
     assert all(t.endswith(" BPM") for t in column(page, 3)[1:])
     assert "6 songs" in page.meta.text() and "1 broken" in page.meta.text()
     assert "music: 7 MIDI files indexed" in w.notices
-    # a file gone is marked missing at the next scan, not dropped
-    (music / "song_00.mid").unlink()
-    add_and_wait(page, music, qtbot)
-    row = titles(page).index("song 00")
-    assert column(page, 6)[row] == "Missing" and "1 missing" in page.meta.text()
+    # a folder gone whole (a drive unmounted) keeps its songs, marked missing at its next
+    # rescan (as the start's); even one the watcher asks for
+    away = tmp_path / "away"
+    music.rename(away)
+    page.rescan(str(music), forget_gone=True)
+    qtbot.waitUntil(lambda: idle(page) and set(column(page, 6)) == {"Missing"}, timeout=WAIT)
+    assert len(titles(page)) == 7 and "7 missing" in page.meta.text()
+    away.rename(music)
+    add_and_wait(page, music, qtbot)  # back: added again, all there
+    assert column(page, 6) == ["Broken"] + [""] * 6
     # Remove forgets the folder and its songs (the files stay)
     page.folder_list.setCurrentRow(0)
     assert page.remove_btn.isEnabled()
     loads = page.loads
     QTest.mouseClick(page.remove_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.loads > loads and not page.scanner.busy, timeout=WAIT)
+    qtbot.waitUntil(lambda: page.loads > loads and idle(page), timeout=WAIT)
     assert page.folders == [] and page.model.rowCount() == 0
     assert (music / "song_01.mid").exists()
 
@@ -273,11 +279,12 @@ def test_watched_folders_follow_the_disk(make_app, scanned, qtbot):
     assert sorted(page.watcher.watched()) == [str(scanned), str(sub)]
 
     def changed(change, present: str | None, gone: str | None) -> None:
+        qtbot.waitUntil(lambda: idle(page), timeout=WAIT)
         loads = page.loads
         change()
         qtbot.waitUntil(lambda: page.watcher.pending() == [str(scanned)], timeout=WAIT)
         assert page.loads == loads, "the rescan waits for the debounce"
-        qtbot.waitUntil(lambda: (present is None or present in titles(page))
+        qtbot.waitUntil(lambda: idle(page) and (present is None or present in titles(page))
                         and (gone is None or gone not in titles(page)), timeout=WAIT)
         assert set(column(page, 6)) == {""}, "gone means gone, not missing"
 
