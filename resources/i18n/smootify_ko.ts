@@ -57,6 +57,26 @@
     </message>
 </context>
 <context>
+    <name>FlowOrder</name>
+    <message>
+        <source>Order for smooth flow needs at least {n} analysed songs</source>
+        <extracomment>Fewer analysed songs than this have one order only (the playing one stays first). What came of it, for a notice: (text, error, undoable).</extracomment>
+        <translation>매끄러운 흐름으로 정렬하려면 분석된 곡이 {n}곡 이상 필요합니다</translation>
+    </message>
+    <message>
+        <source>Could not order the queue: {reason}</source>
+        <translation>대기열을 정렬하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>The queue already flows as smoothly as it can (transition cost {cost})</source>
+        <translation>대기열이 이미 가장 매끄럽게 흐릅니다 (전환 비용 {cost})</translation>
+    </message>
+    <message>
+        <source>Transition cost {before} → {after} (−{percent} %)</source>
+        <translation>전환 비용 {before} → {after} (−{percent}%)</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>NOW PLAYING</source>
@@ -92,6 +112,216 @@
     <message>
         <source>Rated {n}</source>
         <translation>{n}점으로 평가함</translation>
+    </message>
+</context>
+<context>
+    <name>Library</name>
+    <message>
+        <source>Title</source>
+        <translation>제목</translation>
+    </message>
+    <message>
+        <source>Credit</source>
+        <translation>아티스트</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>조성</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>템포</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>박자</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <extracomment>``Library.search``&apos;s sort column for each table column.</extracomment>
+        <translation>손상됨</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>파일 없음</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryPage</name>
+    <message>
+        <source>YOUR MUSIC</source>
+        <extracomment>Queue these files and play the first. Queue these files at the end. Queue these files after the song playing. Queue this file and start a radio from it. A one-line notice for the window: (text, error).</extracomment>
+        <translation>내 음악</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>라이브러리</translation>
+    </message>
+    <message>
+        <source>Library folders</source>
+        <translation>라이브러리 폴더</translation>
+    </message>
+    <message>
+        <source>The folders the library indexes</source>
+        <translation>라이브러리가 색인하는 폴더</translation>
+    </message>
+    <message>
+        <source>Add folder to library…</source>
+        <translation>라이브러리에 폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Add folder to library</source>
+        <translation>라이브러리에 폴더 추가</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Remove the folder from the library</source>
+        <translation>라이브러리에서 폴더 제거</translation>
+    </message>
+    <message>
+        <source>Forget the selected folder (its files stay on disk)</source>
+        <translation>선택한 폴더를 라이브러리에서 뺍니다 (파일은 디스크에 남습니다)</translation>
+    </message>
+    <message>
+        <source>Search: title or credit</source>
+        <translation>검색: 제목 또는 아티스트</translation>
+    </message>
+    <message>
+        <source>Search the library</source>
+        <translation>라이브러리 검색</translation>
+    </message>
+    <message>
+        <source>Any key</source>
+        <translation>모든 조성</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>조성</translation>
+    </message>
+    <message>
+        <source>Only songs in this key</source>
+        <translation>이 조성의 곡만</translation>
+    </message>
+    <message>
+        <source>Slowest tempo</source>
+        <translation>최저 템포</translation>
+    </message>
+    <message>
+        <source>Fastest tempo</source>
+        <translation>최고 템포</translation>
+    </message>
+    <message>
+        <source>Any meter</source>
+        <translation>모든 박자</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>박자</translation>
+    </message>
+    <message>
+        <source>Only songs mostly in this meter</source>
+        <translation>주로 이 박자인 곡만</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>템포</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <source>{name} (BPM; any: no limit)</source>
+        <translation>{name} (BPM; 제한 없음: 한계를 두지 않음)</translation>
+    </message>
+    <message>
+        <source>Could not read the library: {reason}</source>
+        <translation>라이브러리를 읽지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>1 song</source>
+        <translation>1곡</translation>
+    </message>
+    <message>
+        <source>{n} songs</source>
+        <translation>{n}곡</translation>
+    </message>
+    <message>
+        <source>1 folder</source>
+        <translation>폴더 1개</translation>
+    </message>
+    <message>
+        <source>{n} folders</source>
+        <translation>폴더 {n}개</translation>
+    </message>
+    <message>
+        <source>{n} broken</source>
+        <translation>손상 {n}개</translation>
+    </message>
+    <message>
+        <source>{n} missing</source>
+        <translation>없는 파일 {n}개</translation>
+    </message>
+    <message>
+        <source>{n} found</source>
+        <translation>{n}개 찾음</translation>
+    </message>
+    <message>
+        <source>Indexing… {done} / {total}</source>
+        <translation>색인 중… {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Indexing…</source>
+        <translation>색인 중…</translation>
+    </message>
+    <message>
+        <source>{name}: {n} MIDI files indexed</source>
+        <translation>{name}: MIDI 파일 {n}개 색인됨</translation>
+    </message>
+    <message>
+        <source>Could not index the library: {reason}</source>
+        <translation>라이브러리를 색인하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>대기열에 추가</translation>
+    </message>
+    <message>
+        <source>Play next</source>
+        <translation>다음에 재생</translation>
+    </message>
+    <message>
+        <source>Start radio</source>
+        <translation>라디오 시작</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryTable</name>
+    <message>
+        <source>Library songs</source>
+        <extracomment>Keystrokes and filter changes within this long make one search. The Worker priority of a search: above analysis further down the queue, below a join. The meters the meter filter offers. Column widths (0: shares the rest): title, credit, key, tempo, meter, length, status. The row Enter asked to play.</extracomment>
+        <translation>라이브러리 곡</translation>
+    </message>
+    <message>
+        <source>Enter plays the current song; the menu queues it, plays it next or starts a radio from it</source>
+        <translation>Enter는 현재 곡을 재생합니다. 메뉴에서 대기열에 추가하거나, 다음에 재생하거나, 이 곡으로 라디오를 시작합니다</translation>
+    </message>
+    <message>
+        <source>No songs here yet.
+Add a folder of MIDI files to the library, or change the search.</source>
+        <translation>아직 곡이 없습니다.
+MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세요.</translation>
     </message>
 </context>
 <context>
@@ -554,6 +784,14 @@
         <translation>셔플</translation>
     </message>
     <message>
+        <source>Order for smooth flow: the order with the smoothest joins (the song playing stays first when it is at the top)</source>
+        <translation>매끄러운 흐름으로 정렬: 연결이 가장 매끄러운 순서로 바꿉니다 (재생 중인 곡이 맨 위에 있으면 그대로 첫 곡입니다)</translation>
+    </message>
+    <message>
+        <source>Order for smooth flow</source>
+        <translation>매끄러운 흐름으로 정렬</translation>
+    </message>
+    <message>
         <source>Repeat: continue from the top</source>
         <translation>반복: 처음부터 계속 재생</translation>
     </message>
@@ -863,6 +1101,10 @@ MIDI 파일, 폴더 또는 M3U 재생목록을 여기에 끌어다 놓거나 파
     <message>
         <source>Join ratings</source>
         <translation>연결 평가</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>라이브러리</translation>
     </message>
     <message>
         <source>LIBRARY</source>

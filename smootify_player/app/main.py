@@ -111,6 +111,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     mpris = _start_mpris(window, player, ticker)
     _start_notifier(window, player)
     window.ask_listener()  # several listeners: "Who's listening?"
+    window.library_page.start()  # the library's folders rescanned (low priority), watched
     player.start_audio()
     _queue_inputs(args, window, player, state)
     return App(window, player, worker, store, server, t0, ticker, mpris, library)

@@ -76,8 +76,8 @@ def _pill(text: str, name: str, icon_name: str, color: str, accessible: str) -> 
 
 
 class Sidebar(QWidget):
-    """The brand, the pages (Home, Your playlist, Join ratings), the library actions, the
-    audio hint."""
+    """The brand, the pages (Home, Your playlist, Library, Join ratings), the library
+    actions, the audio hint."""
 
     page_requested = Signal(int)
 
@@ -96,7 +96,10 @@ class Sidebar(QWidget):
         self.nav_home = _nav_button("home", self.tr("Home"))
         self.nav_queue = _nav_button("playlist", self.tr("Your playlist"))
         self.nav_ratings = _nav_button("chart", self.tr("Join ratings"))
-        for i, b in enumerate((self.nav_home, self.nav_queue, self.nav_ratings)):
+        self.nav_library = _nav_button("folder", self.tr("Library"))
+        # the button's id is its page's index in the window's stack
+        for i, b in ((0, self.nav_home), (1, self.nav_queue), (3, self.nav_library),
+                     (2, self.nav_ratings)):
             self.nav.addButton(b, i)
             lay.addWidget(b)
         self.nav.idClicked.connect(self.page_requested)
@@ -219,6 +222,10 @@ class QueuePage(QWidget):
         self.shuffle_btn = tool_button("shuffle",
                                        self.tr("Shuffle (off restores the original order)"),
                                        22, checkable=True, accessible=self.tr("Shuffle"))
+        self.order_btn = tool_button("flow", self.tr("Order for smooth flow: the order with "
+                                                     "the smoothest joins (the song playing "
+                                                     "stays first when it is at the top)"), 22,
+                                     accessible=self.tr("Order for smooth flow"))
         self.repeat_btn = tool_button("repeat", self.tr("Repeat: continue from the top"), 22,
                                       checkable=True, accessible=self.tr("Repeat"))
         self.repeat_btn.setChecked(repeat)
@@ -226,8 +233,8 @@ class QueuePage(QWidget):
                                    accessible=self.tr("Add files"))
         self.export_btn = tool_button("export", self.tr("Export the queue as M3U8"), 22)
         self.clear_btn = tool_button("clear", self.tr("Clear the queue"), 22)
-        for b in (self.shuffle_btn, self.repeat_btn, self.add_btn, self.export_btn,
-                  self.clear_btn):
+        for b in (self.shuffle_btn, self.order_btn, self.repeat_btn, self.add_btn,
+                  self.export_btn, self.clear_btn):
             actions.addWidget(b)
         actions.addStretch(1)
         self.status_label = label("", "pageMeta")

@@ -37,8 +37,10 @@ from ..notices import NoticeLevel
 from ..player import NowPlaying, Player, PlayerSettings, write_m3u8
 from ..player.joins import ListeningTest
 from ..player.states import PlayState
+from .flow_order import FlowOrder
 from .icons import icon
 from .library_access import LibraryAccess
+from .library_page import LibraryPage
 from .mix_export import MixExport
 from .pages import HomePage, QueuePage, Sidebar, answer_copy
 from .profiles import DEFAULT_NAME, ProfileDialog
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
                                 ("settings", self.tr("Settings"), self.open_settings)))
         self.test_btn = self.sidebar.actions[4]
         self.mix_export = MixExport(self.player, self.worker.submit, self)
+        self.flow_order = FlowOrder(self.player, self.worker.submit, self)
         top.addWidget(self.sidebar)
         self.main = QFrame()
         self.main.setObjectName("main")
@@ -143,6 +146,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.home)
         self.pages.addWidget(self.queue_page)
         self.pages.addWidget(self.ratings_page)
+        self.library_page = LibraryPage(self.library, self.worker.submit)
+        self.pages.addWidget(self.library_page)  # 3: the sidebar's Library
         ml.addWidget(self.pages)
         top.addWidget(self.main, 1)
         outer.addLayout(top, 1)
@@ -178,6 +183,8 @@ class MainWindow(QMainWindow):
         qp.play_pill.clicked.connect(self._play_pill)
         qp.shuffle_pill.clicked.connect(self.shuffle_play)
         qp.shuffle_btn.toggled.connect(self._shuffle_toggled)
+        qp.order_btn.clicked.connect(self.order_for_flow)
+        self.flow_order.finished.connect(self._ordered)
         qp.repeat_btn.toggled.connect(self._repeat_toggled)
         qp.add_btn.clicked.connect(self.add_files_dialog)
         qp.export_btn.clicked.connect(self.export_dialog)
@@ -187,17 +194,23 @@ class MainWindow(QMainWindow):
         self.table.play_requested.connect(self._double_clicked)
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.ratings_page.notice.connect(lambda text, error: self.post_notice(text, error))
+        lp = self.library_page
+        lp.notice.connect(lambda text, error: self.post_notice(text, error))
+        lp.play_requested.connect(lambda paths: self.add_paths(_paths(paths), play=True))
+        lp.queue_requested.connect(lambda paths: self.add_paths(_paths(paths)))
+        lp.next_requested.connect(self.play_next)
+        lp.radio_requested.connect(self.radio_from_file)
         self.mix_export.finished.connect(lambda text, error: self.post_notice(text, error))
 
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
         sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
-        chain = [sb.nav_home, sb.nav_queue, sb.nav_ratings, *sb.actions, sb.listener,
-                 qp.play_pill,
-                 qp.shuffle_pill, qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
-                 qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn, rp.table,
-                 nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek,
-                 *nb.rating.buttons, nb.vol_btn, nb.volume]
+        chain = [sb.nav_home, sb.nav_queue, sb.nav_library, sb.nav_ratings, *sb.actions,
+                 sb.listener, qp.play_pill,
+                 qp.shuffle_pill, qp.shuffle_btn, qp.order_btn, qp.repeat_btn, qp.add_btn,
+                 qp.export_btn, qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn,
+                 rp.table, *self.library_page.focus_chain, nb.prev_btn, nb.play_btn,
+                 nb.next_btn, nb.seek, *nb.rating.buttons, nb.vol_btn, nb.volume]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
         self.tab_chain = chain
@@ -247,14 +260,38 @@ class MainWindow(QMainWindow):
         sc("Ctrl+Z", self.undo_clear)
 
     # ------------------------------------------------------------------ actions
-    def add_paths(self, paths: list[Path], at: int | None = None, play: bool = False) -> None:
+    def add_paths(self, paths: list[Path], at: int | None = None, play: bool = False,
+                  then: Any = None) -> None:
         """Queue files, folders and playlists (checked and analysed in the background); the
-        rows fill in as they load, and the status line counts them."""
+        rows fill in as they load, and the status line counts them. ``then(entries)`` is
+        called with the entries queued once the batch is through."""
         if not self._adding:
             self._added, self._queue_len = 0, len(self.player.queue)
         self._adding += 1
         self._show_adding()
-        self.player.add_checked(paths, at, play=play, done=self._added_done)
+
+        def done(new: list[Any]) -> None:
+            self._added_done(new)
+            if then is not None:
+                then(new)
+
+        self.player.add_checked(paths, at, play=play, done=done)
+
+    def play_next(self, paths: list[str]) -> None:
+        """"Play next": queue the files right after the song playing (at the top when none
+        is)."""
+        cur = self.player.current
+        row = next((r for r, e in enumerate(self.player.queue) if e is cur), None)
+        self.add_paths(_paths(paths), at=row + 1 if row is not None else 0)
+
+    def radio_from_file(self, path: str) -> None:
+        """"Start radio" from a library song: queue it, then play it and the songs the
+        radio picks after it."""
+        def start(new: list[Any]) -> None:
+            if new:
+                self.player.start_radio(new[0])
+
+        self.add_paths(_paths([path]), then=start)
 
     def _show_adding(self) -> None:
         self.status_label.setText(self.tr("Adding… {n} songs so far").format(n=self._added)
@@ -433,6 +470,22 @@ class MainWindow(QMainWindow):
         """SHUFFLE PLAY: shuffle the visible queue and start from its top."""
         self.player.shuffle_play()
         QueuePage.set_quietly(self.shuffle_btn, True)
+
+    def order_for_flow(self) -> None:
+        """"Order for smooth flow": the queue's analysed songs in the order whose joins cost
+        least (computed in the background); a notice gives the cost before and after, with
+        Undo."""
+        self.flow_order.start()
+
+    def _ordered(self, text: str, error: bool, undoable: bool) -> None:
+        if undoable:
+            self.post_notice(text, action=self.tr("Undo"), on_action=self.undo_order)
+        else:
+            self.post_notice(text, error)
+
+    def undo_order(self) -> None:
+        """Put the queue back in the order it had before "Order for smooth flow"."""
+        QueuePage.set_quietly(self.shuffle_btn, self.flow_order.undo())
 
     def _shuffle_toggled(self, on: bool) -> None:
         if on:
@@ -746,6 +799,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self.ticker.stop()
+        self.library_page.close_scans()  # a scan running stops between batches
         self.mix_export.cancel()  # an export running stops; its file is not left behind
         if self.mpris is not None:
             self.mpris.close()
@@ -765,3 +819,6 @@ class MainWindow(QMainWindow):
     def accent(self) -> str:
         return ACCENT
 
+
+def _paths(paths: list[str]) -> list[Path]:
+    return [Path(p) for p in paths]

@@ -113,10 +113,23 @@ class Library:
                 break
         return report
 
-    def forget_missing(self) -> int:
-        """Drop the rows of files marked missing; returns how many."""
+    def forget_missing(self, folders: Iterable[str | os.PathLike[str]] | None = None) -> int:
+        """Drop the rows of files marked missing; returns how many.
+
+        Parameters
+        ----------
+        folders : iterable of path, optional
+            Only those of these library folders (default: every file).
+        """
         with self.db.write() as conn:
-            return conn.execute(f"DELETE FROM files WHERE status = {MISSING}").rowcount
+            if folders is None:
+                return conn.execute(f"DELETE FROM files WHERE status = {MISSING}").rowcount
+            gone = 0
+            for f in folders:
+                gone += conn.execute(
+                    f"DELETE FROM files WHERE status = {MISSING} AND folder IN "
+                    "(SELECT id FROM folders WHERE path = ?)", (path_key(f),)).rowcount
+            return gone
 
     def prune(self) -> int:
         """Drop cached features that no known file holds; returns how many."""

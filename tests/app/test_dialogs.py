@@ -38,11 +38,14 @@ def test_file_dialogs_ask_for_the_platforms_own(make_app, monkeypatch):
     dlg = SettingsDialog(app.player.settings, w)
     dlg._browse()
     dlg.deleteLater()
-    assert set(calls) == {"add files", "add folder", "export", "soundfont"}
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", fake("library folder", ""))
+    w.library_page.add_folder_dialog()
+    assert set(calls) == {"add files", "add folder", "export", "soundfont", "library folder"}
     for name, options in calls.items():
         assert isinstance(options, Option), f"{name}: options {options}"
         assert not options & Option.DontUseNativeDialog, name
     assert calls["add folder"] & Option.ShowDirsOnly
+    assert calls["library folder"] & Option.ShowDirsOnly
     assert not calls["add files"] & Option.ShowDirsOnly
 
 

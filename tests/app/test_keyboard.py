@@ -52,9 +52,9 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     sb, qp, nb = w.sidebar, w.queue_page, w.now_bar
     # the pages are one stop, like tabs: Tab reaches the page shown, arrows the others
     expected = [sb.nav_queue, *sb.actions, sb.listener, qp.play_pill, qp.shuffle_pill,
-                qp.shuffle_btn, qp.repeat_btn, qp.add_btn, qp.export_btn, qp.clear_btn,
-                qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn, nb.seek, nb.vol_btn,
-                nb.volume]
+                qp.shuffle_btn, qp.order_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
+                qp.clear_btn, qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn,
+                nb.seek, nb.vol_btn, nb.volume]
     walk = tab_walk(sb.nav_queue)
     assert walk == expected, [x.accessibleName() or x.text() for x in walk]
     QTest.keyClick(sb.nav_queue, Qt.Key.Key_Up)
@@ -81,6 +81,15 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     walk = tab_walk(sb.nav_ratings)
     i = walk.index(rp.which)
     assert walk[i:i + 4] == [rp.which, rp.export_btn, rp.table, nb.prev_btn]
+    assert all(accessible_name(x).strip() for x in walk)
+    # the library page: its folders, their buttons, the search and filters, the songs
+    w.show_page(3)
+    lp = w.library_page
+    walk = tab_walk(sb.nav_library)
+    i = walk.index(lp.folder_list)
+    chain = [lp.folder_list, lp.add_btn, lp.search, lp.key_filter, lp.tempo_min,
+             lp.tempo_max, lp.meter_filter, lp.table, nb.prev_btn]  # Remove: no folder chosen
+    assert walk[i:i + len(chain)] == chain
     assert all(accessible_name(x).strip() for x in walk)
     assert app.player.state == "playing", "walking with Tab changed nothing"
 

@@ -188,6 +188,19 @@ def test_forget_missing_and_prune(library: Library, music: Path):
     assert len(library.catalog()) == 9
 
 
+def test_forget_missing_of_some_folders(library: Library, music: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    write_library(other, 2, seed=5)
+    library.scan([other], workers=0)
+    sorted(music.glob("*.mid"))[0].unlink()
+    sorted(other.glob("*.mid"))[0].unlink()
+    library.scan(workers=0)
+    assert library.count("missing") == 2
+    assert library.forget_missing([other]) == 1
+    assert [r.path for r in library.search(include="all") if r.status == "missing"] == \
+        [str(music / "song_00.mid")]
+
+
 def test_a_file_that_kills_its_worker_is_marked_broken(tmp_path: Path):
     from smootify_player.library.db import LibraryDB
     from smootify_player.library.scan import ScanReport, _analyse_in_pool
