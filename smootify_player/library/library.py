@@ -37,6 +37,9 @@ class Library:
                  notice: Callable[[str], None] | None = None):
         self.db = LibraryDB(default_db_path() if path is None else path, notice=notice)
         self._ratings: Ratings | None = None
+        #: Bumped whenever this object changed which songs the library holds (a scan that
+        #: found something, a folder removed, files forgotten): a radio rebuilds its catalog.
+        self.changes = 0
 
     @property
     def ratings(self) -> Ratings:
@@ -77,6 +80,7 @@ class Library:
             if row is not None:
                 conn.execute("DELETE FROM files WHERE folder = ?", (row[0],))
                 conn.execute("DELETE FROM folders WHERE id = ?", (row[0],))
+                self.changes += 1
 
     def scan(self, folders: Iterable[str | os.PathLike[str]] | None = None,
              progress: Progress | None = None, workers: int | None = None,
@@ -111,7 +115,12 @@ class Library:
                         report=report)
             if report.stopped:
                 break
+        self._changed(report)
         return report
+
+    def _changed(self, report: ScanReport) -> None:
+        if report.new or report.changed or report.removed or report.broken:
+            self.changes += 1
 
     def forget_missing(self, folders: Iterable[str | os.PathLike[str]] | None = None) -> int:
         """Drop the rows of files marked missing; returns how many.
@@ -123,13 +132,15 @@ class Library:
         """
         with self.db.write() as conn:
             if folders is None:
-                return conn.execute(f"DELETE FROM files WHERE status = {MISSING}").rowcount
-            gone = 0
-            for f in folders:
-                gone += conn.execute(
+                gone = conn.execute(f"DELETE FROM files WHERE status = {MISSING}").rowcount
+            else:
+                gone = sum(conn.execute(
                     f"DELETE FROM files WHERE status = {MISSING} AND folder IN "
                     "(SELECT id FROM folders WHERE path = ?)", (path_key(f),)).rowcount
-            return gone
+                    for f in folders)
+        if gone:
+            self.changes += 1
+        return gone
 
     def prune(self) -> int:
         """Drop cached features that no known file holds; returns how many."""
@@ -140,8 +151,10 @@ class Library:
     def add_files(self, paths: Iterable[str | os.PathLike[str]],
                   progress: Progress | None = None, workers: int | None = None) -> ScanReport:
         """Index single files (outside the library's folders, e.g. a playlist's songs)."""
-        return index_files(self.db, [os.fspath(p) for p in paths], progress=progress,
-                           workers=workers)
+        report = index_files(self.db, [os.fspath(p) for p in paths], progress=progress,
+                             workers=workers)
+        self._changed(report)
+        return report
 
     # ----------------------------------------------------------------- reading
     def search(self, text: str | None = None, **filters: object) -> list[SongRecord]:

@@ -282,8 +282,9 @@ class LibraryRadio:
     """The radio the Player asks for the song after the one ending its queue.
 
     Holds a :class:`Radio` over the library's catalog, rebuilt (keeping the history) when
-    a song it is asked about is not in it: a queued file outside the library's folders is
-    indexed first (in this process).
+    a song it is asked about is not in it (a queued file outside the library's folders is
+    indexed first, in this process) and when the library changed (``Library.changes``: a
+    scan found songs, a folder was removed), so newly scanned songs can be picked.
 
     Parameters
     ----------
@@ -301,12 +302,14 @@ class LibraryRadio:
         self.seed = seed
         self.no_repeat = no_repeat
         self.radio: Radio | None = None
+        self._built_at = -1  # the library's ``changes`` when the catalog was read
 
     def _build(self) -> Radio:
         history: list[str] = []
         if self.radio is not None:
             old = self.radio.catalog.digests
             history = [old[i] for i in self.radio.history]
+        self._built_at = getattr(self.library, "changes", 0)
         radio = Radio(self.library.catalog(), self.library.sketches, seed=self.seed,
                       no_repeat=self.no_repeat)
         if self.radio is not None:  # the draw goes on from where it was
@@ -323,7 +326,8 @@ class LibraryRadio:
             digest = self.library.digest_of(path)
             if digest is None:
                 return None
-        radio = self.radio if self.radio is not None else self._build()
+        fresh = self._built_at == getattr(self.library, "changes", 0)
+        radio = self.radio if self.radio is not None and fresh else self._build()
         if digest not in radio.catalog.digests:
             radio = self._build()
         if digest not in radio.catalog.digests:

@@ -85,3 +85,23 @@ def test_start_by_path_and_errors(big: Library):
 def test_pick_speed_is_milliseconds(big: Library):
     picks = _run(big, seed=1, count=10)
     assert np.median([p.ms for p in picks]) < 200
+
+
+def test_the_player_radio_picks_songs_scanned_after_it_started(tmp_path: Path):
+    from smootify_player.library import LibraryRadio
+
+    folder = tmp_path / "grows"
+    first = write_library(folder, 2, credits=1)
+    lib = Library(tmp_path / "grows.sqlite3")
+    lib.scan([folder], workers=0)
+    radio = LibraryRadio(lib, seed=0, no_repeat=1)
+    assert radio.next_after(str(first[0])).path == str(first[1])
+    more = write_library(tmp_path / "more", 6, seed=5, credits=1)
+    for f in more:
+        f.rename(folder / f"new_{f.name}")
+    changes = lib.changes
+    lib.scan([folder], workers=0)
+    assert lib.changes > changes
+    picks = {radio.next_after(str(first[1])).path for _ in range(4)}
+    assert any("new_" in p for p in picks), picks
+    lib.close()
