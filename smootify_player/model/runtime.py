@@ -38,34 +38,48 @@ def _leaky(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, _SLOPE * x)
 
 
-def _conv_time(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(C, T, P) -> (O, T, P): a (3, 1) convolution over time, zero-padded."""
+def _time_taps(w: np.ndarray) -> np.ndarray:
+    """A (O, C, 3, 1) kernel as its three (O, C) taps, contiguous: (3, O, C)."""
+    return np.ascontiguousarray(w[:, :, :, 0].transpose(2, 0, 1))
+
+
+def _pitch_matrix(w: np.ndarray) -> np.ndarray:
+    """A (O, C, 1, k) kernel as one contiguous (O, C * k) matrix (made once, not per call)."""
+    return np.ascontiguousarray(w[:, :, 0, :].reshape(w.shape[0], -1))
+
+
+def _conv_time(x: np.ndarray, taps: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(C, T, P) -> (O, T, P): a (3, 1) convolution over time (:func:`_time_taps`),
+    zero-padded."""
     c, t, p = x.shape
     xp = np.zeros((c, t + 2, p), np.float32)
     xp[:, 1:-1] = x
     # A time shift of the padded input is a (C, T*P) view: three products, no column copy.
-    out = w[:, :, 0, 0] @ xp[:, 0:t].reshape(c, t * p)
+    out = taps[0] @ xp[:, 0:t].reshape(c, t * p)
     for k in (1, 2):
-        out += w[:, :, k, 0] @ xp[:, k:k + t].reshape(c, t * p)
+        out += taps[k] @ xp[:, k:k + t].reshape(c, t * p)
     out = out.reshape(-1, t, p)
     out += b[:, None, None]
     return out
 
 
-def _conv_pitch(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(C, T, P) -> (O, T, P): a (1, k) convolution over pitch, zero-padded."""
+def _conv_pitch(x: np.ndarray, wmat: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(C, T, P) -> (O, T, P): a (1, k) convolution over pitch (:func:`_pitch_matrix`),
+    zero-padded."""
     c, t, p = x.shape
-    k = w.shape[3]
+    k = wmat.shape[1] // c
     xp = np.zeros((c, t, p + k - 1), np.float32)
     xp[:, :, k // 2:k // 2 + p] = x
     cols = np.stack([xp[:, :, j:j + p] for j in range(k)], 1)  # (C, k, T, P)
-    out = w[:, :, 0, :].reshape(w.shape[0], -1) @ cols.reshape(c * k, t * p)
-    return out.reshape(-1, t, p) + b[:, None, None]
+    out = (wmat @ cols.reshape(c * k, t * p)).reshape(-1, t, p)
+    out += b[:, None, None]
+    return out
 
 
 def _conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(C, T, P) -> (O, T, P) with an (O, C) matrix."""
     c, t, p = x.shape
-    return (w[:, :, 0, 0] @ x.reshape(c, t * p)).reshape(-1, t, p) + b[:, None, None]
+    return (w @ x.reshape(c, t * p)).reshape(-1, t, p) + b[:, None, None]
 
 
 def _pool(x: np.ndarray) -> np.ndarray:
@@ -102,15 +116,18 @@ class NumpyUNet:
         def block(prefix: str) -> tuple[np.ndarray, ...]:
             w1, b1 = _fold(p[f"{prefix}.net.0.weight"], p, f"{prefix}.net.1")
             w2, b2 = _fold(p[f"{prefix}.net.3.weight"], p, f"{prefix}.net.4")
-            return w1, b1, w2, b2
+            return _time_taps(w1), b1, _pitch_matrix(w2), b2
+
+        def one_by_one(name: str) -> tuple[np.ndarray, np.ndarray]:
+            return np.ascontiguousarray(p[f"{name}.weight"][:, :, 0, 0]), p[f"{name}.bias"]
 
         self.enc = [block(f"enc.{i}") for i in range(n_blocks)]
         self.mid = block("mid")
         self.up = [(p[f"up.{i}.weight"], p[f"up.{i}.bias"]) for i in range(n_blocks)]
         self.dec = [block(f"dec.{i}") for i in range(n_blocks)]
-        self.head = (p["head.weight"], p["head.bias"])
-        self.shortcut = (p["shortcut.weight"], p["shortcut.bias"]) if cfg.shortcut else None
-        if self.enc[0][0].shape[1] != in_channels(cfg) or self.head[0].shape[0] != 2 * N_TRACKS:
+        self.head = one_by_one("head")
+        self.shortcut = one_by_one("shortcut") if cfg.shortcut else None
+        if self.enc[0][0].shape[2] != in_channels(cfg) or self.head[0].shape[0] != 2 * N_TRACKS:
             raise ValueError("weights do not match their config")
 
     @staticmethod
