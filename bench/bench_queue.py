@@ -8,6 +8,7 @@ ticks of a 5 ms UI timer (what a user sees as a stall).
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_queue.py --count 10000
     ... --count 10000 --distinct 200      # 200 different songs, copied (cached by content hash)
     ... --count 100000 --m3u              # the files through one M3U8 playlist
+    ... --dense 60                        # 60 distinct dense songs (each one analysed)
 
 Files go to ``/tmp/smootify_bench_queue`` (written once, reused).
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 __all__ = ["main", "make_files"]
 
@@ -51,12 +53,22 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--distinct", type=int, default=1)
     ap.add_argument("--m3u", action="store_true", help="add one playlist naming the files")
     ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--in-thread", action="store_true",
+                    help="analyse on the worker's threads (the app analyses in a child process)")
+    ap.add_argument("--dense", type=int, default=0, metavar="N",
+                    help="queue N distinct dense songs (the demo transposed) instead")
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     folder = Path("/tmp/smootify_bench_queue") / f"d{args.distinct}"
     t = time.perf_counter()
-    files = make_files(args.count, args.distinct, folder)
+    if args.dense:
+        from bench_queue_memory import dense_songs
+
+        files = dense_songs(args.dense, Path("/tmp/smootify_dense_songs"))
+        args.count = args.distinct = args.dense
+    else:
+        files = make_files(args.count, args.distinct, folder)
     made = time.perf_counter() - t
     targets: list[Path] = files
     if args.m3u:
@@ -88,7 +100,8 @@ def main(argv: list[str] | None = None) -> dict:
         worker.submit(fn, timed, priority)
 
     notices: list[str] = []
-    player = Player(submit, notice=notices.append, audio="silent")
+    player = Player(submit, notice=notices.append, audio="silent",
+                    analysis_process=not args.in_thread)
     view = QTableView()
     model = QueueModel(player, lambda paths, row: None)
     view.setModel(model)
@@ -128,6 +141,7 @@ def main(argv: list[str] | None = None) -> dict:
         time.sleep(0.001)
     timer.stop()
     out = {"count": args.count, "distinct": args.distinct, "m3u": args.m3u,
+           "analysis": "thread" if args.in_thread else "process",
            "queued": len(player.queue), "rows": model.rowCount(),
            "seconds": round(done[0], 2) if done else None,
            "longest_callback_s": round(longest[0], 3), "longest_callback": longest[1],

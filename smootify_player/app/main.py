@@ -92,7 +92,8 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     worker = Worker(threads=2)
     library = LibraryAccess(args.db)  # opened when a rating or the radio first needs it
     player = Player(worker.submit, settings, notice=lambda m: log.warning("%s", m), audio=audio,
-                    clock_speed=args.clock_speed, radio=LazyRadio(library))
+                    clock_speed=args.clock_speed, radio=LazyRadio(library),
+                    analysis_process=True)
     if state:
         player.set_volume(state.volume)
     ticker = Ticker(player)

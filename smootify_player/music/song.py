@@ -9,7 +9,7 @@ import stat
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,6 +183,12 @@ class Song:
             # analysed, a Song keeps arrays and the file's bytes, and parses again on demand.
             self._midi = None
 
+    def __setstate__(self, state: dict) -> None:
+        # A Song analysed in another process: its details count among those held here.
+        self.__dict__.update(state)
+        if self._detail is not None:
+            _hold(self)
+
     @property
     def midi(self) -> pretty_midi.PrettyMIDI:
         """The parsed file (parsed again from its bytes when asked: it is not kept)."""
@@ -196,8 +202,13 @@ class Song:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, path: str | Path) -> Song:
+    def load(cls, path: str | Path,
+             analyse: Callable[[bytes, Path, str], Song] | None = None) -> Song:
         """Load and analyse a MIDI file, re-using the analysis of identical content.
+
+        ``analyse(data, path, digest)`` analyses content not seen before (default
+        :meth:`from_bytes`; the player's :class:`~smootify_player.player.analysis.AnalysisPool`
+        does it in a child process).
 
         Raises
         ------
@@ -232,7 +243,7 @@ class Song:
             song = copy.copy(hit)
             song.path = path
         else:
-            song = cls.from_bytes(data, path, digest)
+            song = (analyse or cls.from_bytes)(data, path, digest)
         with _CACHE_LOCK:
             _CACHE[digest] = song
             while len(_CACHE) > _CACHE_SIZE:

@@ -14,6 +14,7 @@ from ..composers import Composers
 from ..music.song import Song, keep_details
 from ..music.timeline import Timeline
 from ..notices import Notice, NoticeLevel
+from .analysis import AnalysisPool
 from .files import Labels
 from .joins import JoinRecord, ListeningTest, model_identity
 from .loading import SongLoader
@@ -86,7 +87,8 @@ class Player:
     def __init__(self, run_background: RunBackground, settings: PlayerSettings | None = None,
                  notice: Callable[[str], None] = print, audio: str | None = None,
                  clock_speed: float | None = None, sample_rate: int = 44100,
-                 model_process: bool = False, radio: RadioSource | None = None) -> None:
+                 model_process: bool = False, radio: RadioSource | None = None,
+                 analysis_process: bool = False) -> None:
         self.radio = radio
         self._radio_seed: int | None = None  # uid of the song "Start radio" was asked from
         self._radio_asked: int | None = None  # uid whose radio pick is being made or failed
@@ -109,8 +111,12 @@ class Player:
             render_head=lambda: self.output.render_head, speed=lambda: self.output.speed,
             analyse=lambda e: self.loader.analyse(e, priority=10),
             adding=lambda: self.loader.batches > 0, emit=self._emit, say=self._say)
+        #: Songs added are analysed in a child process (the app: keeps the UI thread's
+        #: interpreter free); None analyses them on the background jobs' threads.
+        self.analysis = AnalysisPool() if analysis_process else None
         self.loader = SongLoader(self.play_queue, run_background, self._say,
-                                 lambda e: self._emit(PlayerEvent.ENTRY, e), self._analysed)
+                                 lambda e: self._emit(PlayerEvent.ENTRY, e), self._analysed,
+                                 self.analysis.load if self.analysis else Song.load)
         self._want_play: tuple[int, float, bool] | None = None  # (uid, seconds, paused)
 
     # ------------------------------------------------------------------ events
@@ -647,6 +653,8 @@ class Player:
 
     def close(self) -> None:
         """Stop the audio and release the synth."""
+        if self.analysis is not None:
+            self.analysis.close()
         self.output.close()
         self.scheduler.closed = True
         self.composers.close()

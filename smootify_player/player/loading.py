@@ -48,14 +48,20 @@ class SongLoader:
         Called with an entry whose status changed (analysing, ready, failed).
     analysed : callable
         Called with an entry once its analysis is through (ready or failed).
+    load : callable, optional
+        Loads a song that nobody waits for yet (files being added, entries analysed ahead):
+        :meth:`Song.load` by default, the app's :class:`~.analysis.AnalysisPool` there.
+        What the listener waits for (urgent jobs) is loaded with :meth:`Song.load`.
     """
 
     def __init__(self, queue: PlayQueue, run_background: RunBackground,
                  say: Callable[[str, NoticeLevel], None],
                  changed: Callable[[QueueEntry], None],
-                 analysed: Callable[[QueueEntry], None]) -> None:
+                 analysed: Callable[[QueueEntry], None],
+                 load: Callable[[Path], Song] = Song.load) -> None:
         self.queue, self.run_background = queue, run_background
         self.say, self.changed, self.analysed = say, changed, analysed
+        self.load = load
         self.analysing: set[int] = set()  # uids of the entries being analysed
         self.batches = 0  # add_batch calls still loading
 
@@ -75,8 +81,8 @@ class SongLoader:
         self.analysing.add(e.uid)
         self.changed(e)
         path = e.path
-        self.run_background(lambda: Song.load(path), lambda r, err: self._done(e, r, err),
-                            priority)
+        load = Song.load if priority >= URGENT_PRIORITY else self.load
+        self.run_background(lambda: load(path), lambda r, err: self._done(e, r, err), priority)
 
     def _done(self, e: QueueEntry, song: Song | None, error: BaseException | None) -> None:
         self.analysing.discard(e.uid)
@@ -133,7 +139,8 @@ CHUNK_FILES = 500
 NOTICES_PER_BATCH = 20
 
 
-def _load_chunk(files: list[Path], budget: float | None = None) -> list[Song | str]:
+def _load_chunk(files: list[Path], budget: float | None = None,
+                load: Callable[[Path], Song] = Song.load) -> list[Song | str]:
     """Load files from the front of ``files`` for about ``budget`` seconds (default
     :data:`CHUNK_SECONDS`): a Song or the one-line reason each failed, in order (at least one
     file)."""
@@ -141,7 +148,7 @@ def _load_chunk(files: list[Path], budget: float | None = None) -> list[Song | s
     end = time.perf_counter() + (CHUNK_SECONDS if budget is None else budget)
     for f in files:
         try:
-            out.append(Song.load(f))
+            out.append(load(f))
         except Exception as exc:  # noqa: BLE001 - one broken file costs only itself
             out.append(one_line(exc))
         if time.perf_counter() >= end:
@@ -182,7 +189,8 @@ class _Batch:
             self.loader.run_background(lambda: _load_chunk(chunk, 0.0), self._loaded,
                                        URGENT_PRIORITY)
             return
-        self.loader.run_background(lambda: _load_chunk(chunk), self._loaded, 5)
+        load = self.loader.load
+        self.loader.run_background(lambda: _load_chunk(chunk, load=load), self._loaded, 5)
 
     def _loaded(self, results: list[Song | str] | None, error: BaseException | None) -> None:
         if error is not None or not results:  # the job itself failed: skip one file
