@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> dict:
     notices: list[str] = []
     player = Player(submit, notice=notices.append, audio="silent",
                     analysis_process=not args.in_thread)
+    if player.analysis is not None:
+        player.analysis.warm_until = 0.0  # an app running for a while: its launch is over
     view = QTableView()
     model = QueueModel(player, lambda paths, row: None)
     view.setModel(model)

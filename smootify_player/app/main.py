@@ -93,7 +93,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
     library = LibraryAccess(args.db)  # opened when a rating or the radio first needs it
     player = Player(worker.submit, settings, notice=lambda m: log.warning("%s", m), audio=audio,
                     clock_speed=args.clock_speed, radio=LazyRadio(library),
-                    analysis_process=True)
+                    analysis_process=os.environ.get("SMOOTIFY_ANALYSIS_PROCESS", "1") != "0")
     if state:
         player.set_volume(state.volume)
     ticker = Ticker(player)

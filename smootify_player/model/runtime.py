@@ -131,17 +131,15 @@ class NumpyUNet:
             raise ValueError("weights do not match their config")
 
     @staticmethod
-    def _block(x: np.ndarray, blk: tuple[np.ndarray, ...], rows: slice | None = None
-               ) -> np.ndarray:
-        """One conv block; with ``rows`` only those time steps of its output (the pitch
-        convolution needs no neighbouring steps, the time one steps either side)."""
+    def _block(x: np.ndarray, blk: tuple[np.ndarray, ...], lo: int = 0, hi: int | None = None,
+               start: int = 0) -> np.ndarray:
+        """One conv block: output steps [lo, hi) of a level whose steps [start, start +
+        len(x)) are in ``x``. ``x`` must hold the steps either side of them where the level
+        has them (the time convolution reads one each side; the pitch one none)."""
         w1, b1, w2, b2 = blk
-        if rows is not None:
-            lo, hi = rows.start, rows.stop
-            x = x[:, max(lo - 1, 0):hi + 1]
-            mid = _conv_time(x, w1, b1)[:, 1 if lo > 0 else 0:][:, :hi - lo]
-            return _leaky(_conv_pitch(_leaky(mid), w2, b2))
-        return _leaky(_conv_pitch(_leaky(_conv_time(x, w1, b1)), w2, b2))
+        hi = start + x.shape[1] if hi is None else hi
+        mid = _conv_time(x, w1, b1)[:, lo - start:hi - start]
+        return _leaky(_conv_pitch(_leaky(mid), w2, b2))
 
     def _one(self, x: np.ndarray, rows: slice | None = None) -> np.ndarray:
         inp = x
@@ -151,10 +149,22 @@ class NumpyUNet:
             skips.append(x)
             x = _pool(x)
         x = self._block(x, self.mid)
-        last = len(self.dec) - 1
+        # The steps each decoder level must output, from the last (the rows asked for)
+        # back: a block needs its input one step either side, an upsampling halves them.
+        levels = [s.shape[1] for s in reversed(skips)]
+        lo, hi = (rows.start, rows.stop) if rows is not None else (0, levels[-1])
+        want = [(0, 0)] * len(levels)
+        for i in range(len(levels) - 1, -1, -1):
+            want[i] = (lo, hi)
+            lo, hi = max(lo - 1, 0) // 2, (min(hi + 1, levels[i]) + 1) // 2
+        have = 0  # the first step of the level below that ``x`` holds
         for i, ((wu, bu), blk, skip) in enumerate(zip(self.up, self.dec, reversed(skips))):
-            x = self._block(np.concatenate([_up(x, wu, bu), skip], 0), blk,
-                            rows if i == last else None)
+            lo, hi = want[i]
+            a, b = max(lo - 1, 0), min(hi + 1, levels[i])  # the input steps the block reads
+            below = x[:, a // 2 - have:(b + 1) // 2 - have]
+            up = _up(below, wu, bu)[:, a - 2 * (a // 2):][:, :b - a]
+            x = self._block(np.concatenate([up, skip[:, a:b]], 0), blk, lo, hi, a)
+            have = lo
         if rows is not None:
             inp = inp[:, rows]
         out = _conv1x1(x, *self.head)
@@ -164,7 +174,8 @@ class NumpyUNet:
 
     def __call__(self, x: np.ndarray, rows: slice | None = None) -> np.ndarray:
         """Logits (B, 10, T, P) of canvases ``x``; with ``rows``, of those time steps only
-        (the gap: the last block then computes half the canvas, the same numbers)."""
+        (the gap: the decoder then computes only the steps they depend on, the same
+        numbers)."""
         x = np.asarray(x, np.float32)
         if rows is not None:
             rows = slice(*rows.indices(x.shape[2])[:2])

@@ -6,7 +6,8 @@ Python call it makes while painting, stalls 100-200 ms at a time while a folder 
 added. Here the file is read and hashed on the calling thread (identical content is
 analysed once, as :meth:`Song.load` does), and only new content goes to one child process
 at a low CPU priority; the calling thread waits on it without the lock. The child is
-started on first use and stops after :data:`IDLE_SECONDS` without work, so it costs memory
+started on first use (after :data:`WARMUP_SECONDS`: the app's launch is not slowed by it)
+and stops after :data:`IDLE_SECONDS` without work, so it costs memory
 only while songs are being added. A child that dies is replaced, and the file it died on is
 analysed on the calling thread instead.
 
@@ -15,10 +16,12 @@ Threads: :meth:`AnalysisPool.load` may be called from any number of background t
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -26,33 +29,28 @@ from pathlib import Path
 from ..errors import UserFacingError, one_line
 from ..music.song import Song
 
-__all__ = ["AnalysisPool", "IDLE_SECONDS"]
+__all__ = ["AnalysisPool", "IDLE_SECONDS", "WARMUP_SECONDS"]
 
 log = logging.getLogger(__name__)
 
 #: Seconds without work after which the child process stops (started again when needed).
 IDLE_SECONDS = 5.0
+#: Seconds after the pool is made during which songs are analysed on the calling thread:
+#: the app's launch (the first song, the soundfont) does not share the cores with a child
+#: process starting up.
+WARMUP_SECONDS = 5.0
 #: The child's CPU priority: below the app's, so playback and the window keep their share.
 CHILD_NICE = 10
-
-
-def _child_start() -> None:
-    if hasattr(os, "nice"):
-        try:
-            os.nice(CHILD_NICE)
-        except OSError:
-            pass
-
-
-def _analyse(data: bytes, path: str, digest: str) -> Song:
-    return Song.from_bytes(data, Path(path), digest)
 
 
 class AnalysisPool:
     """Loads songs like :meth:`Song.load`, analysing new content in a child process."""
 
-    def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
+    def __init__(self, idle_seconds: float = IDLE_SECONDS,
+                 warmup_seconds: float = WARMUP_SECONDS) -> None:
         self.idle_seconds = idle_seconds
+        #: Until this time (time.monotonic) songs are analysed on the calling thread.
+        self.warm_until = time.monotonic() + warmup_seconds
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._busy = 0
@@ -72,11 +70,12 @@ class AnalysisPool:
         return Song.load(path, analyse=self._analyse)
 
     def _analyse(self, data: bytes, path: Path, digest: str) -> Song:
-        pool = self._acquire()
-        if pool is None:  # closed: analyse here
+        pool = self._acquire() if time.monotonic() >= self.warm_until else None
+        if pool is None:  # warming up, or closed: analyse here
             return Song.from_bytes(data, path, digest)
         try:
-            song = pool.submit(_analyse, data, str(path), digest).result()
+            # The child imports only music.song (Song.from_bytes by reference), not the player.
+            song = pool.submit(Song.from_bytes, data, path, digest).result()
             self.analysed += 1
             song.path = path
             return song
@@ -104,7 +103,8 @@ class AnalysisPool:
                 self._idle = None
             if self._pool is None:
                 ctx = multiprocessing.get_context("spawn")  # never fork a threaded GUI app
-                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=_child_start)
+                nice = functools.partial(os.nice, CHILD_NICE) if hasattr(os, "nice") else None
+                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=nice)
             self._busy += 1
             return self._pool
 

@@ -17,7 +17,7 @@ from smootify_player.player.analysis import AnalysisPool
 
 @pytest.fixture
 def pool():
-    p = AnalysisPool(idle_seconds=30.0)
+    p = AnalysisPool(idle_seconds=30.0, warmup_seconds=0.0)
     yield p
     p.close()
 
@@ -54,7 +54,7 @@ def test_a_child_that_dies_is_replaced_and_the_song_read_here(tmp_path: Path, po
 
 
 def test_the_child_stops_when_idle_and_a_closed_pool_reads_here(tmp_path: Path):
-    pool = AnalysisPool(idle_seconds=0.2)
+    pool = AnalysisPool(idle_seconds=0.2, warmup_seconds=0.0)
     pool.load(write_song(tmp_path / "d.mid", bars=4, tonic=5, seed=94))
     deadline = time.monotonic() + 10
     while pool.running and time.monotonic() < deadline:
@@ -73,10 +73,19 @@ def test_a_child_that_cannot_start_leaves_the_songs_to_this_thread(tmp_path: Pat
                            "current process has finished its bootstrapping phase")
 
     monkeypatch.setattr(analysis.ProcessPoolExecutor, "submit", refuse)
-    pool = AnalysisPool()
+    pool = AnalysisPool(warmup_seconds=0.0)
     try:
         song = pool.load(write_song(tmp_path / "f.mid", bars=4, tonic=7, seed=96))
         assert song.n_bars == 4 and pool.analysed == 0 and not pool.running
         assert pool.load(write_song(tmp_path / "g.mid", bars=5, tonic=8, seed=97)).n_bars == 5
+    finally:
+        pool.close()
+
+
+def test_while_warming_up_songs_are_analysed_here(tmp_path: Path):
+    pool = AnalysisPool(warmup_seconds=60.0)
+    try:
+        assert pool.load(write_song(tmp_path / "h.mid", bars=4, tonic=9, seed=98)).n_bars == 4
+        assert pool.analysed == 0 and not pool.running
     finally:
         pool.close()
