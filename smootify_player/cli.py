@@ -37,6 +37,8 @@ ENV_VARS = {
     "SMOOTIFY_SOUNDFONT_CACHE": "0 neither makes nor uses the decoded copy of a compressed "
                                 "(.sf3) soundfont in the user's cache (default 1)",
     "SMOOTIFY_CLOCK_SPEED": "speed of the silent clock (default 1.0)",
+    "SMOOTIFY_ANALYSIS_PROCESS": "0 analyses the songs being added on the app's threads "
+                                 "instead of a child process (default 1)",
 }
 
 #: Suffixes that make a first argument a file to play rather than a mistyped command.

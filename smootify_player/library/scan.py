@@ -13,6 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..child import init_child
 from .db import BROKEN, MISSING, OK, LibraryDB, path_key
 from .features import Analysis, analyse_file, content_hash
 
@@ -95,15 +96,6 @@ def find_midi_files(folder: str | os.PathLike[str]) -> list[str]:
                    if os.path.splitext(f)[1].lower() in MIDI_SUFFIXES)
     out.sort()
     return out
-
-
-def _lower_priority() -> None:
-    """Pool initializer: run below the app, so playback keeps its share of the cores."""
-    if hasattr(os, "nice"):
-        try:
-            os.nice(WORKER_NICE)
-        except OSError:
-            pass
 
 
 def _analyse_chunk(paths: list[str]) -> list[Analysis]:
@@ -366,7 +358,9 @@ def _pool_pass(db: LibraryDB, run: _Run, waiting: dict[str, list[str]], folder: 
                worker: Callable[[list[str]], list[Analysis]]) -> list[list[str]]:
     """Work through ``run.queue`` with one pool; returns the chunks lost if it broke."""
     ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads (Qt)
-    pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_lower_priority)
+    # Below the app, so playback keeps its share of the cores; gone with the app.
+    pool = ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=init_child,
+                               initargs=(WORKER_NICE,))
     pending: dict[Future, list[str]] = {}
 
     def suspect(chunk: list[str]) -> bool:

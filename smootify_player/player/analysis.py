@@ -16,16 +16,15 @@ Threads: :meth:`AnalysisPool.load` may be called from any number of background t
 
 from __future__ import annotations
 
-import functools
 import logging
 import multiprocessing
-import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..child import init_child
 from ..errors import UserFacingError, one_line
 from ..music.song import Song
 
@@ -74,7 +73,7 @@ class AnalysisPool:
         if pool is None:  # warming up, or closed: analyse here
             return Song.from_bytes(data, path, digest)
         try:
-            # The child imports only music.song (Song.from_bytes by reference), not the player.
+            # The child imports only music.song (Song.from_bytes by reference) and child.py.
             song = pool.submit(Song.from_bytes, data, path, digest).result()
             self.analysed += 1
             song.path = path
@@ -103,8 +102,8 @@ class AnalysisPool:
                 self._idle = None
             if self._pool is None:
                 ctx = multiprocessing.get_context("spawn")  # never fork a threaded GUI app
-                nice = functools.partial(os.nice, CHILD_NICE) if hasattr(os, "nice") else None
-                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=nice)
+                self._pool = ProcessPoolExecutor(1, mp_context=ctx, initializer=init_child,
+                                                 initargs=(CHILD_NICE,))
             self._busy += 1
             return self._pool
 

@@ -94,7 +94,9 @@ def test_the_live_path_plays_what_an_offline_render_holds(tmp_path: Path, monkey
     settled = SR // 100
     assert float(np.abs(live[settled:] - ref[settled:]).max()) < 1e-3, "the same samples"
     assert dropouts_ms(live) == dropouts_ms(ref), "no gaps beyond the music's own"
-    assert underruns <= 1, f"{underruns} underruns while playing 6 s on an idle machine"
+    # A starved stream underruns every period (dozens in 6 s); a shared CI machine may cost
+    # one or two, and the rate itself is bench/bench_live_audio.py's to measure.
+    assert underruns <= 5, f"{underruns} underruns while playing 6 s"
 
 
 def test_a_pause_drops_the_buffer_and_the_resume_goes_on_from_the_same_sample(

@@ -170,10 +170,12 @@ def test_workers_run_at_lower_priority():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from smootify_player.library.scan import WORKER_NICE, _lower_priority
+    from smootify_player.child import init_child
+    from smootify_player.library.scan import WORKER_NICE
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_lower_priority) as pool:
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=init_child,
+                             initargs=(WORKER_NICE,)) as pool:
         worker = pool.submit(os.nice, 0).result()
     assert worker == min(os.nice(0) + WORKER_NICE, 19)
 
