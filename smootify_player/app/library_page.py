@@ -34,6 +34,7 @@ from .library_access import LibraryAccess
 from .library_model import LibraryModel
 from .library_scan import SCAN_PRIORITY, LibraryScanner, Submit
 from .library_watch import FolderWatcher
+from .pages import song_table_key
 from .widgets import file_dialog_options
 
 __all__ = ["LibraryPage", "LibraryTable", "METERS", "SEARCH_DELAY_MS", "SEARCH_PRIORITY"]
@@ -107,15 +108,8 @@ class LibraryTable(QTableView):
         self.empty.setGeometry(self.viewport().rect().adjusted(24, 0, -24, 0))
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:
-        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if ev.key() == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
-            ev.ignore()  # the window's play/pause
-            return
-        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.play_requested.emit(self.currentIndex())
-            ev.accept()
-            return
-        super().keyPressEvent(ev)
+        if not song_table_key(self, ev):
+            super().keyPressEvent(ev)
 
 
 class LibraryPage(QWidget):

@@ -30,7 +30,7 @@ from .theme import ACCENT, SUBTLE
 from .widgets import PianoRoll, tool_button
 
 __all__ = ["Sidebar", "HomePage", "QueuePage", "QueueTable", "queue_table", "answer_copy",
-           "copy_action"]
+           "copy_action", "song_table_key"]
 
 #: Column widths of the queue table; 0: title and credit share the rest. The "#" column is
 #: sized from the font (room for "10000"), see :func:`queue_table`.
@@ -304,6 +304,20 @@ def answer_copy(ev: QDropEvent) -> bool:
     return True
 
 
+def song_table_key(table: Any, ev: QKeyEvent) -> bool:
+    """A table of songs' own keys: Space goes on to the window (play/pause), Enter plays the
+    current row (``table.play_requested``). True when ``ev`` was one of them."""
+    mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if ev.key() == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
+        ev.ignore()  # the window's play/pause
+        return True
+    if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and table.currentIndex().isValid():
+        table.play_requested.emit(table.currentIndex())
+        ev.accept()
+        return True
+    return False
+
+
 class QueueTable(QTableView):
     """The queue's table view: rows dragged within it move; files dropped on it are copied
     (the answer to their source is Copy or Link, never Move).
@@ -372,15 +386,8 @@ class QueueTable(QTableView):
         return [r for r in range(self.model().rowCount()) if not self.isRowHidden(r)]
 
     def keyPressEvent(self, ev: QKeyEvent) -> None:
-        mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if ev.key() == Qt.Key.Key_Space and mods == Qt.KeyboardModifier.NoModifier:
-            ev.ignore()  # the window's play/pause
-            return
-        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.play_requested.emit(self.currentIndex())
-            ev.accept()
-            return
-        super().keyPressEvent(ev)
+        if not song_table_key(self, ev):
+            super().keyPressEvent(ev)
 
     def _external(self, ev: QDropEvent) -> bool:
         return ev.source() is not self
