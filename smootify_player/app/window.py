@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._adding = 0  # add_paths batches still loading
         self._added = self._queue_len = 0
         self._cleared: dict[str, Any] | None = None  # what Undo puts back
+        self._undoable: list[str] = []  # "clear" | "order", the latest last (Ctrl+Z)
         self._sort = (-1, False)  # the column the queue was last sorted by, descending
         self._build()
         self._wire()
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
         sc("Ctrl+Q", self.close)
         sc("Ctrl+O", self.add_files_dialog)
         sc("Ctrl+F", self.focus_search)
-        sc("Ctrl+Z", self.undo_clear)
+        sc("Ctrl+Z", self.undo)
 
     # ------------------------------------------------------------------ actions
     def add_paths(self, paths: list[Path], at: int | None = None, play: bool = False,
@@ -383,11 +384,24 @@ class MainWindow(QMainWindow):
         stop = getattr(self.player, "stop", None)
         if stop is not None:
             stop()
+        self._did("clear")
         self.post_notice(self.tr("Queue cleared ({n} songs)").format(n=len(q)),
                          action=self.tr("Undo"), on_action=self.undo_clear)
 
+    def _did(self, action: str) -> None:
+        if action in self._undoable:
+            self._undoable.remove(action)
+        self._undoable.append(action)
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the latest of Clear and "Order for smooth flow" not undone yet."""
+        if self._undoable:
+            (self.undo_clear if self._undoable[-1] == "clear" else self.undo_order)()
+
     def undo_clear(self) -> None:
         """Put back what the last Clear removed (at the top, in its order)."""
+        if "clear" in self._undoable:
+            self._undoable.remove("clear")
         cleared, self._cleared = self._cleared, None
         if cleared is not None:
             self.player.add(cleared["paths"], 0, cleared["songs"], cleared["labels"])
@@ -479,12 +493,15 @@ class MainWindow(QMainWindow):
 
     def _ordered(self, text: str, error: bool, undoable: bool) -> None:
         if undoable:
+            self._did("order")
             self.post_notice(text, action=self.tr("Undo"), on_action=self.undo_order)
         else:
             self.post_notice(text, error)
 
     def undo_order(self) -> None:
         """Put the queue back in the order it had before "Order for smooth flow"."""
+        if "order" in self._undoable:
+            self._undoable.remove("order")
         QueuePage.set_quietly(self.shuffle_btn, self.flow_order.undo())
 
     def _shuffle_toggled(self, on: bool) -> None:

@@ -168,6 +168,12 @@ def test_clear_stops_and_undo_puts_the_rows_back(make_app, songs, qtbot):
     w.notice_label.linkActivated.emit("action")  # the notice's Undo link
     assert [e.title for e in player.queue] == ["alpha", "beta", "gamma"]
     assert all(e.song is not None for e in player.queue)  # not analysed again
+    w.queue_page.clear_btn.click()  # again, and Ctrl+Z puts them back
+    assert player.queue == []
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [e.title for e in player.queue] == ["alpha", "beta", "gamma"]
     w.play_pill.click()
     qtbot.waitUntil(lambda: player.state == "playing", timeout=WAIT)
     assert player.current is player.queue[0]

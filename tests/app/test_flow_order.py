@@ -72,6 +72,17 @@ def test_order_for_smooth_flow_lowers_the_cost_and_undo_restores(make_app, tmp_p
     QTest.mouseClick(w.queue_page.order_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: [n for n in w.notices if COST.match(n)] != [text], timeout=WAIT)
     again = [e.title for e in p.queue]
+    # Ctrl+Z undoes the latest of Clear and ordering: here the ordering
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=WAIT)
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [e.title for e in p.queue] == before
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # nothing left
+    assert [e.title for e in p.queue] == before
+    n = len(w.notices)
+    QTest.mouseClick(w.queue_page.order_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(w.notices) > n and COST.match(w.notices[-1]), timeout=WAIT)
+    assert [e.title for e in p.queue] == again
     QTest.mouseClick(w.queue_page.order_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any("already flows" in n for n in w.notices), timeout=WAIT)
     assert [e.title for e in p.queue] == again
