@@ -19,6 +19,7 @@ from PySide6.QtCore import QSaveFile, QStandardPaths
 
 from ..music.mixpoint import METHODS
 from ..notices import Notice, NoticeLevel
+from ..player.joins import ListeningTest
 from ..player.settings import END_OF_QUEUE, TRANSITIONS
 
 __all__ = ["StateStore", "SavedState", "default_state_dir", "clean_settings", "valid_path",
@@ -139,13 +140,17 @@ class SavedState:
     geometry: str = ""  # hex of QWidget.saveGeometry()
     labels: dict[str, list[str]] = field(default_factory=dict)  # path: [title, credit]
     profile: str = ""  # the listener rating joins ("": the default profile)
+    listening_test: ListeningTest | None = None  # the blind test running, if any
+    test_done: int = 0  # joins that test has planned so far
 
     def to_dict(self) -> dict[str, Any]:
+        test = (dict(self.listening_test.to_dict(), done=self.test_done)
+                if self.listening_test is not None else None)
         return {"version": STATE_VERSION, "queue": self.queue,
                 "original_order": self.original_order, "current": self.current,
                 "position": round(self.position, 3), "volume": round(self.volume, 3),
                 "settings": self.settings, "geometry": self.geometry, "labels": self.labels,
-                "profile": self.profile}
+                "profile": self.profile, "listening_test": test}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SavedState:
@@ -235,6 +240,20 @@ class SavedState:
             s.profile = prof
         else:
             notes.append(f"listener {_show(prof)} unreadable, the default profile is used")
+
+        test = d.get("listening_test")
+        if test is not None:
+            done = test.get("done", 0) if isinstance(test, dict) else None
+            try:
+                s.listening_test = ListeningTest.from_dict(test)
+            except ValueError as exc:
+                notes.append(f"{exc}; the listening test is not resumed")
+            else:
+                if isinstance(done, int) and not isinstance(done, bool) and 0 <= done < 1 << 31:
+                    s.test_done = done
+                else:
+                    notes.append(f"listening test progress {_show(done)} unreadable, "
+                                 "it resumes at its first join")
         return s, notes
 
 

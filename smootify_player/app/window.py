@@ -624,7 +624,10 @@ class MainWindow(QMainWindow):
         state, notice = self.store.for_listener(new or DEFAULT_NAME).load()
         if notice is not None:
             self.post_notice(notice)
-        if state is None:
+        if state is None:  # the queue stays; a listening test was the other listener's
+            if self.player.listening_test is not None:
+                self.player.start_listening_test(None)
+                self._show_test()
             return
         playing = self.player.state == PlayState.PLAYING
         self.player.stop()
@@ -644,6 +647,9 @@ class MainWindow(QMainWindow):
         if order is not None and sorted(order) == list(range(len(player.queue))):
             player.shuffled_from = [player.queue[i].uid for i in order]
             QueuePage.set_quietly(self.shuffle_btn, True)
+        # the listener's blind test goes on where it was (or none runs for them)
+        player.start_listening_test(state.listening_test, state.test_done)
+        self._show_test()
         if 0 <= state.current < len(player.queue):
             player.play_entry(player.queue[state.current], state.position, paused=not play)
 
@@ -660,6 +666,7 @@ class MainWindow(QMainWindow):
             self.player.start_listening_test(None)
             self.post_notice(self.tr("Listening test stopped"))
         self._show_test()
+        self.state_changed()
 
     def _show_test(self) -> None:
         test = self.player.listening_test
@@ -771,7 +778,9 @@ class MainWindow(QMainWindow):
                           current=snap["current"], position=snap["position"],
                           volume=snap["volume"], settings=self.player.settings.to_dict(),
                           geometry=bytes(self.saveGeometry().toHex()).decode(),
-                          labels=snap["labels"], profile=self.profile or "")
+                          labels=snap["labels"], profile=self.profile or "",
+                          listening_test=self.player.listening_test,
+                          test_done=self.player.listening_test_done)
 
     def state_changed(self, *_: Any) -> None:
         """Something saved changed: write the state within :data:`SAVE_DELAY_MS`."""

@@ -94,6 +94,7 @@ class Player:
         self._radio_asked: int | None = None  # uid whose radio pick is being made or failed
         #: A blind listening test: each join's method and mode come from it, unnamed.
         self.listening_test: ListeningTest | None = None
+        self._test_first = 0  # the scheduler's join count at the test's join 0
         self.run_background = run_background
         self.settings = settings or PlayerSettings()
         self.notice = notice
@@ -414,15 +415,24 @@ class Player:
         test = self.listening_test
         if test is None:
             return self.settings
-        method, transition = test.choice(self.scheduler.joins_done)
+        method, transition = test.choice(self.scheduler.joins_done - self._test_first)
         return dataclasses.replace(self.settings, method=method, transition=transition)
 
-    def start_listening_test(self, test: ListeningTest | None) -> None:
+    def start_listening_test(self, test: ListeningTest | None, done: int = 0) -> None:
         """Start (or with None end) a blind listening test: joins planned from now on take
-        its method and mode."""
+        its method and mode, from its join ``done`` on (a test resumed after a restart
+        goes on where it was)."""
         self.listening_test = test
+        self._test_first = self.scheduler.joins_done - max(int(done), 0)
         self.scheduler.settings_changed()
         self._revalidate()
+
+    @property
+    def listening_test_done(self) -> int:
+        """Joins the running listening test has planned so far (0 when none runs)."""
+        if self.listening_test is None:
+            return 0
+        return max(self.scheduler.joins_done - self._test_first, 0)
 
     def last_join(self) -> JoinRecord | None:
         """The plan of the join playing now, else of the last one heard (None before any).
@@ -450,7 +460,7 @@ class Player:
             model_file, model_version = model_identity()
         assigned = ""
         if self.listening_test is not None and tr.index >= 0:
-            assigned = "/".join(self.listening_test.choice(tr.index))
+            assigned = "/".join(self.listening_test.choice(tr.index - self._test_first))
         return JoinRecord(
             a_path=str(a.path), a_digest=a.song.digest, a_title=a.title, b_path=str(b.path),
             b_digest=b.song.digest, b_title=b.title, exit_bar=int(plan.exit_bar),

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..data import data_path
 from ..music.mixpoint import METHODS
+from .settings import TRANSITIONS
 
 __all__ = ["JoinRecord", "ListeningTest", "TEST_MODES", "model_identity"]
 
@@ -112,6 +113,30 @@ class ListeningTest:
     @property
     def combinations(self) -> list[tuple[str, str]]:
         return list(itertools.product(self.methods, self.modes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (a running test is kept with the listener's session)."""
+        return {"seed": int(self.seed), "methods": list(self.methods),
+                "modes": list(self.modes), "name": self.name}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> ListeningTest:
+        """The test :meth:`to_dict` wrote (ValueError with a one-line reason when unusable)."""
+        if not isinstance(d, dict):
+            raise ValueError("listening test is not an object")
+        seed, name = d.get("seed"), d.get("name", "")
+        methods, modes = d.get("methods", list(METHODS)), d.get("modes", list(TEST_MODES))
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 1 << 63:
+            raise ValueError(f"listening test seed {seed!r} is not a whole number")
+        if not isinstance(name, str) or len(name) > 200:
+            raise ValueError("listening test name unreadable")
+        for what, v in (("methods", methods), ("modes", modes)):
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise ValueError(f"listening test {what} are not a list of names")
+        unknown = [m for m in modes if m not in TRANSITIONS and m not in TEST_MODES]
+        if unknown:
+            raise ValueError(f"listening test: unknown modes {unknown}")
+        return cls(seed=seed, methods=tuple(methods), modes=tuple(modes), name=name)
 
     def choice(self, k: int) -> tuple[str, str]:
         """(method, transition) of join ``k`` (0-based)."""

@@ -36,4 +36,13 @@ state_objects = st.fixed_dictionaries({}, optional={
                               max_size=4) | json_values,
     "profile": st.sampled_from(["Ann", "", "  Ann  ", "x" * 65, "\ud800"]) | _names
     | json_values,
+    "listening_test": st.fixed_dictionaries({}, optional={
+        "seed": st.integers(-1, 1 << 64) | json_values,
+        "name": _names | json_values,
+        "methods": st.lists(st.sampled_from(["smart", "random", "dtw", "nope"]), max_size=3)
+        | json_values,
+        "modes": st.lists(st.sampled_from(["ai", "rule", "crossfade", "cut", "x"]),
+                          max_size=3) | json_values,
+        "done": st.integers(-1, 1 << 32) | json_values,
+    }) | json_values,
 })

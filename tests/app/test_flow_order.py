@@ -81,7 +81,8 @@ def test_order_for_smooth_flow_lowers_the_cost_and_undo_restores(make_app, tmp_p
     assert [e.title for e in p.queue] == before
     n = len(w.notices)
     QTest.mouseClick(w.queue_page.order_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(w.notices) > n and COST.match(w.notices[-1]), timeout=WAIT)
+    qtbot.waitUntil(lambda: len(w.notices) > n and bool(COST.match(w.notices[-1])),
+                    timeout=WAIT)
     assert [e.title for e in p.queue] == again
     QTest.mouseClick(w.queue_page.order_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any("already flows" in n for n in w.notices), timeout=WAIT)

@@ -111,3 +111,33 @@ def test_each_listener_has_a_queue_and_settings_of_their_own(make_app, songs, tm
     again = make_app("--new-instance", state_dir=state, settings=None)
     qtbot.waitUntil(lambda: len(again.player.queue) == 2, timeout=WAIT)
     assert again.window.profile == "Bo" and again.player.settings.transition == "cut"
+
+
+def test_a_listening_test_belongs_to_its_listener_and_survives_a_restart(make_app, songs,
+                                                                         tmp_path: Path,
+                                                                         qtbot):
+    state = tmp_path / "st"
+    app = make_app("--new-instance", *map(str, songs[:3]), state_dir=state, speed=8)
+    w, p = app.window, app.player
+    QTest.mouseClick(w.test_btn, Qt.MouseButton.LeftButton)
+    test = p.listening_test
+    assert test is not None
+    qtbot.waitUntil(lambda: p.listening_test_done >= 1, timeout=WAIT * 2)
+    w.set_profile("Bo", "#abcdef")  # another listener: not their test
+    assert p.listening_test is None and w.test_btn.text() == "Start listening test"
+    w.set_profile(None)  # back: the test goes on where it was
+    assert p.listening_test == test and w.test_btn.text() == "Stop listening test"
+    done = p.listening_test_done
+    assert done >= 1
+    w.close()
+    saved = json.loads((state / "state.json").read_text())["listening_test"]
+    assert saved["seed"] == test.seed and saved["name"] == test.name
+    again = make_app("--new-instance", state_dir=state, settings=None)
+    w2, p2 = again.window, again.player
+    assert p2.listening_test == test and p2.listening_test_done == saved["done"] >= done
+    assert w2.test_btn.text() == "Stop listening test"
+    assert test.name in w2.ratings_page.meta.text()
+    QTest.mouseClick(w2.test_btn, Qt.MouseButton.LeftButton)
+    assert p2.listening_test is None
+    w2.close()
+    assert json.loads((state / "state.json").read_text())["listening_test"] is None

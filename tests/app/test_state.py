@@ -42,6 +42,8 @@ def assert_valid(s: SavedState) -> None:
     again, notes = SavedState.repaired(json.loads(json.dumps(s.to_dict(), allow_nan=False)))
     assert notes == [] and again.queue == s.queue and again.settings == s.settings
     assert again.profile == s.profile
+    assert again.listening_test == s.listening_test and again.test_done == s.test_done
+    assert isinstance(s.test_done, int) and s.test_done >= 0
 
 
 def load_text(text: str | bytes) -> tuple[SavedState | None, Notice | None, list[str]]:
@@ -66,6 +68,26 @@ def test_round_trip_with_labels(tmp_path):
     assert back.labels == {"/m/a.mid": ["Shut It", "Korp"]}
     assert not list(tmp_path.glob("*.tmp")) and [p.name for p in tmp_path.iterdir()] == [
         "state.json"]
+
+
+def test_a_running_listening_test_round_trips_and_a_bad_one_is_dropped(tmp_path):
+    from smootify_player.player.joins import ListeningTest
+
+    store = StateStore(tmp_path)
+    test = ListeningTest(seed=12, methods=("smart", "random"), modes=("ai", "cut"),
+                         name="test 1")
+    assert store.save(SavedState(queue=["/m/a.mid"], listening_test=test, test_done=5))
+    back, notice = store.load()
+    assert notice is None and back.listening_test == test and back.test_done == 5
+    d = json.loads(store.path.read_text())
+    d["listening_test"]["modes"] = ["ai", "karaoke"]
+    back, notes = SavedState.repaired(d)
+    assert back.listening_test is None and back.queue == ["/m/a.mid"]
+    assert notes == ["listening test: unknown modes ['karaoke']; the listening test is not "
+                     "resumed"]
+    d["listening_test"] = dict(test.to_dict(), done="x")
+    back, notes = SavedState.repaired(d)
+    assert back.listening_test == test and back.test_done == 0 and "progress" in notes[0]
 
 
 def test_corrupt_state_is_moved_aside(tmp_path):
