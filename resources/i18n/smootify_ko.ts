@@ -328,6 +328,7 @@ MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세�
     <name>Main</name>
     <message>
         <source>Welcome to Smootify: the demo playlist is loaded. Press PLAY, or drop your own MIDI files here.</source>
+        <extracomment>When the app plays at launch, the library is opened this long after (ms): the first song&apos;s analysis and the audio process start without it (0.3 s sooner to the first sound).</extracomment>
         <translation>Smootify에 오신 것을 환영합니다. 데모 재생목록을 불러왔습니다. 재생을 누르거나 MIDI 파일을 여기에 끌어다 놓으세요.</translation>
     </message>
 </context>
@@ -451,8 +452,8 @@ MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세�
         <translation>청취자 목록을 읽지 못했습니다: {reason}</translation>
     </message>
     <message>
-        <source>Could not add the listener: {reason}</source>
-        <translation>청취자를 추가하지 못했습니다: {reason}</translation>
+        <source>Could not change the listeners: {reason}</source>
+        <translation>청취자를 바꾸지 못했습니다: {reason}</translation>
     </message>
     <message>
         <source>Listening test started: the kind of each join is hidden; rate every join from the player bar</source>
@@ -671,11 +672,56 @@ MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세�
     </message>
     <message>
         <source>Ratings of joins are stored for the listener chosen here.</source>
+        <extracomment>(&quot;add&quot;, name, colour), (&quot;rename&quot;, old name, new name), (&quot;delete&quot;, name)</extracomment>
         <translation>연결 평가는 여기에서 고른 청취자의 것으로 저장됩니다.</translation>
     </message>
     <message>
         <source>Listeners</source>
         <translation>청취자</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>이름 바꾸기…</translation>
+    </message>
+    <message>
+        <source>Rename the listener selected</source>
+        <translation>선택한 청취자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>삭제…</translation>
+    </message>
+    <message>
+        <source>Delete the listener selected</source>
+        <translation>선택한 청취자 삭제</translation>
+    </message>
+    <message>
+        <source>Rename listener</source>
+        <translation>청취자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <source>New name for {name}:</source>
+        <translation>{name}의 새 이름:</translation>
+    </message>
+    <message>
+        <source>A listener needs a name</source>
+        <translation>청취자 이름이 필요합니다</translation>
+    </message>
+    <message>
+        <source>At most {n} characters</source>
+        <translation>최대 {n}자</translation>
+    </message>
+    <message>
+        <source>A listener called {name} already exists</source>
+        <translation>{name} 청취자가 이미 있습니다</translation>
+    </message>
+    <message>
+        <source>Delete listener</source>
+        <translation>청취자 삭제</translation>
+    </message>
+    <message>
+        <source>Delete {name}? Their ratings of joins, listening tests included, and their saved queue are deleted too.</source>
+        <translation>{name}을(를) 삭제할까요? 청취 테스트를 포함한 연결 평가와 저장된 재생 목록도 함께 삭제됩니다.</translation>
     </message>
     <message>
         <source>New listener&apos;s name</source>

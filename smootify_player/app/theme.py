@@ -90,6 +90,7 @@ QPushButton#listener:hover {{ color: {TEXT}; }}
     font-size: {_pt(11, base)}; font-weight: 700; color: {TEXT}; letter-spacing: 1px;
 }}
 #pageMeta {{ color: {SUBTLE}; font-size: {_pt(13, base)}; }}
+#fieldError {{ color: #E35D5D; }}
 QPushButton#playPill {{
     background: {ACCENT}; color: {ON_ACCENT}; border: 2px solid transparent; border-radius: 24px;
     font-size: {_pt(14, base)}; font-weight: 800; letter-spacing: 2px; padding: 0 28px;

@@ -7,6 +7,7 @@ playing bar, the piano roll, the notice banner); the core's clock is the :class:
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -582,45 +583,80 @@ class MainWindow(QMainWindow):
         dlg.open()
 
     def _listener_chosen(self, dlg: ProfileDialog) -> None:
-        """Store the listeners added, then make the one chosen the listener."""
-        name, added = dlg.chosen()[0], list(dlg.added)
+        """Store the listeners added, renamed and deleted, then make the one chosen the
+        listener."""
+        name, changes = dlg.chosen()[0], list(dlg.changes)
         ratings = self.library.ratings if self.library is not None else None
         if ratings is None:
             return
 
         def job() -> Any:
             store = ratings()
-            for n, c in added:
-                store.add_profile(n, c)
+            for kind, a, b in changes:
+                if kind == "add":
+                    store.add_profile(a, b)
+                elif kind == "rename":
+                    store.rename_profile(a, b)
+                else:
+                    store.remove_profile(a)
             return store.profile(name)
 
         def done(profile: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.post_notice(self.tr("Could not add the listener: {reason}").format(
+                self.post_notice(self.tr("Could not change the listeners: {reason}").format(
                     reason=one_line(error)), error=True)
                 return
-            self.set_profile(profile.name, profile.colour)
+            keep = self._listeners_changed(changes)
+            self.set_profile(profile.name, profile.colour, keep=keep)
 
         self.worker.submit(job, done, 1)
 
-    def set_profile(self, name: str | None, colour: str = ACCENT, save: bool = True) -> None:
+    def _listeners_changed(self, changes: list[tuple[str, str, str]]) -> bool:
+        """Move the sessions of listeners renamed, delete those of listeners deleted, and
+        follow the listener now playing; False when they were deleted (nothing to keep)."""
+        keep = True
+        for kind, a, b in changes:
+            if kind == "add":
+                continue
+            if self.store is not None:
+                folder = self.store.for_listener(a).folder
+                if kind == "rename" and folder.is_dir():
+                    target = self.store.for_listener(b).folder
+                    if target != folder:
+                        shutil.rmtree(target, ignore_errors=True)
+                    folder.rename(target)
+                elif kind == "delete":
+                    shutil.rmtree(folder, ignore_errors=True)
+            if self.profile is not None and self.profile.casefold() == a.casefold():
+                if kind == "rename":
+                    self.profile = b
+                else:
+                    self.profile, keep = None, False
+        return keep
+
+    def set_profile(self, name: str | None, colour: str = ACCENT, save: bool = True,
+                    keep: bool = True) -> None:
         """Ratings, the queue and the settings from now on are ``name``'s (None: the default
         profile); with ``save`` (a listener chosen, not a launch) the session of the one
-        listening before is kept for them and the new listener's own comes back."""
+        listening before is kept for them (unless not ``keep``: they were deleted) and the
+        new listener's own comes back."""
         old = self.profile
         self.profile = None if not name or name == DEFAULT_NAME else name
         self.sidebar.set_listener(name or DEFAULT_NAME, colour)
         if save:
-            if (old or DEFAULT_NAME).casefold() != (self.profile or DEFAULT_NAME).casefold():
-                self._switch_session(old, self.profile)
+            if not keep or (old or DEFAULT_NAME).casefold() != (
+                    self.profile or DEFAULT_NAME).casefold():
+                self._switch_session(old, self.profile, keep)
             self.state_changed()
 
-    def _switch_session(self, old: str | None, new: str | None) -> None:
+    def _switch_session(self, old: str | None, new: str | None, keep: bool = True) -> None:
         """Keep ``old``'s session (queue, song, position, volume, settings) in its own store
-        and bring back ``new``'s; a listener with none takes the queue as it is."""
+        (unless not ``keep``) and bring back ``new``'s; a listener with none takes the queue
+        as it is."""
         if self.store is None:
             return
-        self.store.for_listener(old or DEFAULT_NAME).save(self.saved_state())
+        if keep:
+            self.store.for_listener(old or DEFAULT_NAME).save(self.saved_state())
         state, notice = self.store.for_listener(new or DEFAULT_NAME).load()
         if notice is not None:
             self.post_notice(notice)

@@ -148,6 +148,24 @@ class Ratings:
             return Profile(int(rows[0][0]), rows[0][1], rows[0][2])
         return self.add_profile(name) if create else None
 
+    def rename_profile(self, name: str, new: str) -> Profile:
+        """Call the profile ``name`` ``new`` (its ratings go with it); another profile of
+        that name, or the default one, raise :class:`RatingsError`."""
+        new = " ".join(str(new).split())
+        if not new or len(new) > 64:
+            raise RatingsError(f"profile name {new!r}: 1 to 64 characters")
+        p = self.profile(name, create=False)
+        if p is None:
+            raise RatingsError(f"no listener called {name!r}")
+        if DEFAULT_PROFILE.casefold() in (p.name.casefold(), new.casefold()):
+            raise RatingsError(f"the {DEFAULT_PROFILE} listener keeps its name")
+        other = self.profile(new, create=False)
+        if other is not None and other.id != p.id:
+            raise RatingsError(f"a listener called {other.name!r} already exists")
+        with self.db.write() as conn:
+            conn.execute("UPDATE profiles SET name = ? WHERE id = ?", (new, p.id))
+        return Profile(p.id, new, p.colour)
+
     def remove_profile(self, name: str) -> int:
         """Delete a profile and its ratings; returns the ratings deleted."""
         p = self.profile(name, create=False)

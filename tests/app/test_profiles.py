@@ -141,3 +141,52 @@ def test_a_listening_test_belongs_to_its_listener_and_survives_a_restart(make_ap
     assert p2.listening_test is None
     w2.close()
     assert json.loads((state / "state.json").read_text())["listening_test"] is None
+
+
+def test_listeners_are_renamed_and_deleted_with_their_ratings_and_queue(
+        make_app, songs, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    with Library(tmp_path / "library.sqlite3") as lib:
+        lib.ratings.add_profile("Ann", "#123456")
+        lib.ratings.add_profile("Bo", "#abcdef")
+        lib.ratings.rate(4, PLAN, profile="Ann")
+        lib.ratings.rate(2, PLAN, profile="Bo")
+    state = tmp_path / "st"
+    app = make_app("--new-instance", *map(str, songs[:3]), state_dir=state)
+    w, p = app.window, app.player
+    qtbot.waitUntil(lambda: w.profile_dialog is not None and w.profile_dialog.isVisible(),
+                    timeout=WAIT)
+    w.profile_dialog.select("Ann")
+    w.profile_dialog.accept()
+    qtbot.waitUntil(lambda: w.profile == "Ann" and len(p.queue) == 3, timeout=WAIT)
+    w.set_profile("Bo", "#abcdef")  # Ann's queue is kept for her
+    p.remove([0])
+    first = w.profile_dialog
+    w.choose_listener()
+    qtbot.waitUntil(lambda: w.profile_dialog is not first, timeout=WAIT)
+    dlg = w.profile_dialog
+    dlg.select("Ann")
+    assert dlg.rename_btn.isEnabled()
+    assert not dlg.rename_listener(" BO ")
+    assert dlg.problem.isVisible() and dlg.problem.text() == "A listener called Bo already exists"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  Annie ", True))
+    QTest.mouseClick(dlg.rename_btn, Qt.MouseButton.LeftButton)
+    assert names(dlg) == ["Annie", "Bo"] and not dlg.problem.isVisible()
+    dlg.select("Bo")  # the listener now: deleted, after a question
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    QTest.mouseClick(dlg.delete_btn, Qt.MouseButton.LeftButton)
+    assert names(dlg) == ["Annie", "Default"] and dlg.chosen()[0] == "Default"
+    assert not dlg.rename_btn.isEnabled() and not dlg.delete_btn.isEnabled()
+    assert not dlg.delete_listener()
+    assert dlg.changes == [("rename", "Ann", "Annie"), ("delete", "Bo", "")]
+    dlg.accept()
+    qtbot.waitUntil(lambda: w.profile is None, timeout=WAIT)
+    assert w.sidebar.listener.text() == "Listener: Default"
+    with Library(tmp_path / "library.sqlite3") as lib:
+        assert sorted(x.name for x in lib.ratings.profiles()) == ["Annie", "Default"]
+        assert [(r.profile, r.rating) for r in lib.ratings.ratings()] == [("Annie", 4)]
+    assert not w.store.for_listener("Bo").folder.exists()
+    w.set_profile("Annie", "#123456")  # Ann's queue came with her new name
+    qtbot.waitUntil(lambda: len(p.queue) == 3, timeout=WAIT)
+    assert [e.path for e in p.queue] == songs[:3]

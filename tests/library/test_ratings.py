@@ -39,6 +39,27 @@ def test_profiles_are_local_names_with_a_colour(tmp_path: Path):
         assert [p.name for p in r.profiles()] == ["Ann", "Default"]
 
 
+def test_a_listener_renamed_keeps_their_ratings_and_one_removed_takes_them(tmp_path: Path):
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        r = lib.ratings
+        ann = r.add_profile("Ann", "#ff0000")
+        r.add_profile("Bob", "#0000ff")
+        r.rate(4, _plan(), profile="Ann")
+        r.rate(2, _plan(n=1), profile="Bob")
+        assert r.rename_profile("ann", "  Annie  K ") == type(ann)(ann.id, "Annie K", "#ff0000")
+        assert [x.rating for x in r.ratings(profile="Annie K")] == [4]
+        assert r.profile("Ann", create=False) is None
+        for old, new in (("Annie K", "bob"), ("Annie K", "default"), ("Default", "Zed"),
+                         ("Nobody", "Zed"), ("Annie K", " ")):
+            with pytest.raises(RatingsError):
+                r.rename_profile(old, new)
+        assert r.rename_profile("Annie K", "ANNIE K").name == "ANNIE K"  # a new case only
+        assert r.remove_profile("annie k") == 1
+        assert [p.name for p in r.profiles()] == ["Bob"]
+        assert [x.rating for x in r.ratings()] == [2]
+        assert r.remove_profile("annie k") == 0
+
+
 def test_ratings_survive_a_restart_and_a_cache_rebuild(tmp_path: Path):
     db = tmp_path / "lib.sqlite3"
     with Library(db) as lib:
