@@ -94,15 +94,14 @@ def decode_notes(p_on: np.ndarray, p_act: np.ndarray, on_thr: list[float] | np.n
 def _notes_from(on: np.ndarray, act: np.ndarray, drums: int) -> list[tuple[int, int, int, int]]:
     """Onsets start notes, sustain extends them until the next onset; drums are hits."""
     n = on.shape[0]
-    notes = []
-    for t, f, p in zip(*np.nonzero(on)):
-        end = t + 1
-        if f != drums:
-            while end < n and act[end, f, p] and not on[end, f, p]:
-                end += 1
-        notes.append((int(f), int(p), int(t), int(end)))
-    notes.sort(key=lambda x: (x[2], x[0], x[1]))
-    return notes
+    # run[t]: steps from t on that sustain without a new onset (computed back to front)
+    held = act & ~on
+    run = np.zeros((n + 1,) + on.shape[1:], np.int32)
+    for t in range(n - 1, -1, -1):
+        run[t] = (run[t + 1] + 1) * held[t]
+    ts, fs, ps = np.nonzero(on)  # in (step, family, pitch) order: the order returned
+    ends = ts + 1 + np.where(fs == drums, 0, run[ts + 1, fs, ps])
+    return [(int(f), int(p), int(t), int(e)) for t, f, p, e in zip(ts, fs, ps, ends)]
 
 
 def decode_to_density(p_on: np.ndarray, p_act: np.ndarray, steps: np.ndarray,
@@ -145,10 +144,13 @@ def decode_to_density(p_on: np.ndarray, p_act: np.ndarray, steps: np.ndarray,
             best = probs.max(1)
             chosen = np.sort(np.argsort(-best, kind="stable")[:k])
             poly = max(1, int(round(float(notes[bar, f]) / k)))
-            for t in chosen:
-                order = np.argsort(-probs[t], kind="stable")[:poly]
-                keep = order[probs[t, order] >= 0.25 * probs[t, order[0]]]
-                on[bar * STEPS_PER_BAR + t, f, keep] = True
+            # each chosen step's likeliest pitches, all steps in one sort
+            rows = probs[chosen]
+            order = np.argsort(-rows, axis=1, kind="stable")[:, :poly]
+            top = np.take_along_axis(rows, order, 1)
+            keep = top >= 0.25 * top[:, :1]
+            steps_of = np.broadcast_to(chosen[:, None], order.shape)
+            on[bar * STEPS_PER_BAR + steps_of[keep], f, order[keep]] = True
     return _notes_from(on, act, drums)
 
 
