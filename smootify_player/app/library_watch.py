@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-__all__ = ["FolderWatcher", "DEBOUNCE_MS"]
+__all__ = ["FolderWatcher", "DEBOUNCE_MS", "anchor_of"]
 
 log = logging.getLogger("smootify.app")
 
@@ -16,10 +16,25 @@ log = logging.getLogger("smootify.app")
 DEBOUNCE_MS = 2000
 
 
+def anchor_of(folder: str) -> str | None:
+    """The nearest folder above ``folder`` that exists (None at the root)."""
+    path = os.path.dirname(folder.rstrip(os.sep)) or os.sep
+    while not os.path.isdir(path):
+        up = os.path.dirname(path)
+        if up == path:
+            return None
+        path = up
+    return path if path != folder else None
+
+
 class FolderWatcher(QObject):
     """Watches each library folder and its subfolders (``QFileSystemWatcher``); a change in
     any of them (a file added, removed or renamed, a subfolder made) is reported once as
     :attr:`changed` (the library folder) after :attr:`debounce_ms` without further change.
+
+    The nearest existing folder above each library folder is watched too: the library
+    folder renamed, deleted or unmounted, or back again, is a change of it (the system
+    does not tell a watched folder's own move).
 
     Parameters
     ----------
@@ -38,6 +53,8 @@ class FolderWatcher(QObject):
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._dir_changed)
         self._dirs: dict[str, set[str]] = {}  # library folder -> the folders watched for it
+        self._anchors: dict[str, str | None] = {}  # library folder -> the folder above watched
+        self._present: dict[str, bool] = {}  # library folder -> there when last looked
         self._timers: dict[str, QTimer] = {}
 
     @property
@@ -55,6 +72,8 @@ class FolderWatcher(QObject):
         wanted = set(dirs)
         old = self._dirs.get(folder, set())
         self._dirs[folder] = wanted
+        self._present[folder] = os.path.isdir(folder)
+        self._anchor(folder)
         self._release(old - wanted)
         new = sorted(wanted - set(self._watcher.directories()))
         if new:
@@ -62,9 +81,26 @@ class FolderWatcher(QObject):
             if failed:
                 log.info("library: cannot watch %d folders (first: %s)", len(failed), failed[0])
 
+    def _anchor(self, folder: str) -> None:
+        """Watch the nearest existing folder above ``folder`` (it may have moved)."""
+        anchor = anchor_of(folder)
+        old = self._anchors.get(folder)
+        self._anchors[folder] = anchor
+        if old is not None and old != anchor:
+            self._release({old})
+        if anchor is not None and anchor not in self._watcher.directories():
+            self._watcher.addPath(anchor)
+
+    def _watching(self) -> set[str]:
+        """Every folder some library folder needs watched (its own, the one above it)."""
+        out = set().union(*self._dirs.values()) if self._dirs else set()
+        return out | {a for a in self._anchors.values() if a is not None}
+
     def unwatch(self, folder: str) -> None:
         """Stop watching a library folder."""
-        self._release(self._dirs.pop(folder, set()))
+        anchor = self._anchors.pop(folder, None)
+        self._present.pop(folder, None)
+        self._release(self._dirs.pop(folder, set()) | ({anchor} if anchor else set()))
         timer = self._timers.pop(folder, None)
         if timer is not None:
             timer.stop()
@@ -72,8 +108,7 @@ class FolderWatcher(QObject):
 
     def _release(self, dirs: set[str]) -> None:
         """Unwatch ``dirs`` that no other library folder watches."""
-        still = set().union(*self._dirs.values()) if self._dirs else set()
-        gone = sorted((dirs - still) & set(self._watcher.directories()))
+        gone = sorted((dirs - self._watching()) & set(self._watcher.directories()))
         if gone:
             self._watcher.removePaths(gone)
 
@@ -83,7 +118,16 @@ class FolderWatcher(QObject):
                 if path == f or path.startswith(f.rstrip(os.sep) + os.sep)]
 
     def _dir_changed(self, path: str) -> None:
-        for folder in self.owners(path):
+        folders = self.owners(path)
+        for folder, anchor in list(self._anchors.items()):
+            if anchor != path:
+                continue
+            self._anchor(folder)  # a folder between may have come or gone
+            present = os.path.isdir(folder)
+            if present != self._present.get(folder):
+                self._present[folder] = present
+                folders.append(folder)
+        for folder in dict.fromkeys(folders):
             timer = self._timers.get(folder)
             if timer is None:
                 timer = self._timers[folder] = QTimer(self)

@@ -276,7 +276,8 @@ def test_watched_folders_follow_the_disk(make_app, scanned, qtbot):
     qtbot.waitUntil(lambda: len(titles(page)) == 13, timeout=WAIT)
     assert "while away" in titles(page)
     assert page.watcher.folders == [str(scanned)]
-    assert sorted(page.watcher.watched()) == [str(scanned), str(sub)]
+    # the folder above is watched too: the library folder's own move is a change of it
+    assert sorted(page.watcher.watched()) == [str(scanned.parent), str(scanned), str(sub)]
 
     def changed(change, present: str | None, gone: str | None) -> None:
         qtbot.waitUntil(lambda: idle(page), timeout=WAIT)
@@ -304,3 +305,16 @@ def test_watched_folders_follow_the_disk(make_app, scanned, qtbot):
     page.remove_folder(str(scanned))
     qtbot.waitUntil(lambda: not page.busy and page.model.rowCount() == 0, timeout=WAIT)
     assert page.watcher.folders == [] and page.watcher.watched() == []
+
+
+def test_a_library_folder_moved_away_shows_missing_and_comes_back(make_app, scanned, qtbot):
+    app = make_app("--new-instance")
+    page = open_page(app, qtbot)
+    qtbot.waitUntil(lambda: idle(page) and len(titles(page)) == 12, timeout=WAIT)
+    away = scanned.with_name("away")
+    scanned.rename(away)  # a drive unmounted, a folder renamed
+    qtbot.waitUntil(lambda: idle(page) and set(column(page, 6)) == {"Missing"}, timeout=WAIT)
+    assert len(titles(page)) == 12, "its songs stay known, marked missing"
+    away.rename(scanned)  # back again
+    qtbot.waitUntil(lambda: idle(page) and set(column(page, 6)) == {""}, timeout=WAIT)
+    assert sorted(page.watcher.watched()) == [str(scanned.parent), str(scanned)]
