@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
+
 from smootify_player.app.library_watch import FolderWatcher, anchor_of
 
 
@@ -23,6 +25,13 @@ def test_a_drive_that_comes_back_is_a_change(qtbot, tmp_path: Path):
     lib = drive / "music"
     lib.mkdir(parents=True)
     w = FolderWatcher(debounce_ms=50)
+    try:
+        check_drive(w, qtbot, tmp_path, drive, lib)
+    finally:  # deleted here, on the UI thread (not by a collection on some other thread)
+        shiboken6.delete(w)
+
+
+def check_drive(w: FolderWatcher, qtbot, tmp_path: Path, drive: Path, lib: Path) -> None:
     w.watch(str(lib), [str(lib)])
     assert sorted(w.watched()) == [str(drive), str(lib)]
     lib.rmdir()
