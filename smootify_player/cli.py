@@ -407,8 +407,8 @@ def _run_command(args: argparse.Namespace) -> int:
             return _cmd_evaluate_mix(args)
         from .training import commands
 
-        run = commands.run_evaluate if args.command == "evaluate" else commands.run_train
-        return run(args)
+        run_torch = commands.run_evaluate if args.command == "evaluate" else commands.run_train
+        return run_torch(args)
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.split(".")[0] in ("torch", "tqdm", "pypianoroll"):
             raise CliError(_needs(exc.name.split(".")[0], args.command)) from None

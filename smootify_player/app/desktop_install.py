@@ -245,7 +245,8 @@ def render_icons(svg: Path = ICON_SVG, out: Path | None = None,
         p.end()
         path = out / f"{n}x{n}" / f"{APP_ID}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not img.save(str(path), "PNG"):
+        # PNG by the suffix: PySide6 wants the format as str, its stub as bytes
+        if not img.save(str(path)):
             raise OSError(f"could not write {path}")
         written.append(path)
     del app

@@ -50,15 +50,15 @@ class FlowOrder(QObject):
         if self.running:
             return
         queue = self.player.queue
-        analysed = [e for e in queue if e.song is not None]
+        analysed = [(e.uid, e.song) for e in queue if e.song is not None]
         if len(analysed) < MIN_SONGS:
             self.finished.emit(self.tr("Order for smooth flow needs at least {n} analysed "
                                        "songs").format(n=MIN_SONGS), False, False)
             return
         # the song playing stays first when it is the queue's first row
         keep_first = queue[0] is self.player.current and queue[0].song is not None
-        songs = [e.song for e in analysed]
-        uids = [e.uid for e in analysed]
+        songs = [song for _, song in analysed]
+        uids = [uid for uid, _ in analysed]
         self.running = True
 
         def job() -> Any:

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from typing import cast
 
+from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from ..data import data_dir
 from ..music.key import NOTE_NAMES, Key
 
 __all__ = ["I18N_DIR", "LANGUAGES", "install", "uninstall", "choose_locale", "core_text",
-           "key_name", "join_name", "reason_text", "translate"]
+           "key_name", "join_name", "reason_text", "translate", "QT_TRANSLATE_NOOP"]
 
 log = logging.getLogger("smootify.app")
 
@@ -31,6 +34,9 @@ I18N_DIR = data_dir("resources") / "i18n"
 LANGUAGES = ("en", "ko")
 
 translate = QCoreApplication.translate
+#: ``QT_TRANSLATE_NOOP(context, text)`` marks ``text`` for pyside6-lupdate and returns it as
+#: it is. PySide6's stub says it returns ``object``; the cast only gives it its real type.
+QT_TRANSLATE_NOOP = cast(Callable[[str, str], str], QtCore.QT_TRANSLATE_NOOP)
 
 
 def choose_locale(lang: str | None = None) -> QLocale:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -16,7 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from .i18n import reason_text
+from .i18n import QT_TRANSLATE_NOOP, reason_text
 from .theme import MUTED, SUBTLE, TEXT
 
 __all__ = ["LibraryModel", "LIBRARY_COLUMNS", "SORT_KEYS", "fmt_length"]

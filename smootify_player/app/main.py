@@ -11,9 +11,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..data import data_path
+
+if TYPE_CHECKING:
+    from ..player import Player
+    from .library_access import LibraryAccess
+    from .mpris import Mpris
+    from .single import InstanceServer
+    from .state import StateStore
+    from .ticker import Ticker
+    from .window import MainWindow
+    from .worker import Worker
 
 __all__ = ["main", "build", "parse_args", "DEMO_DIR", "App"]
 
@@ -59,15 +69,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 class App:
     """What :func:`build` made: the window and the parts it runs on."""
 
-    window: object
-    player: object
-    worker: object
-    store: object
-    server: object | None
+    window: MainWindow
+    player: Player
+    worker: Worker
+    store: StateStore
+    server: InstanceServer | None
     started: float
-    ticker: object | None = None
-    mpris: object | None = None
-    library: object | None = None
+    ticker: Ticker | None = None
+    mpris: Mpris | None = None
+    library: LibraryAccess | None = None
 
 
 def build(args: argparse.Namespace, t0: float | None = None) -> App:
@@ -186,7 +196,7 @@ def _queue_inputs(args: argparse.Namespace, window: Any, player: Any, state: Any
             player.play()
 
 
-def _opened(window: object, paths: list[str]) -> None:
+def _opened(window: MainWindow, paths: list[str]) -> None:
     """Files handed over by a second launch: queue them and play the first."""
     window.showNormal()
     window.raise_()
@@ -217,7 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if QApplication.instance() is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "smootify"])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):  # none yet (instance() is typed as the core one)
+        app = QApplication([sys.argv[0] if sys.argv else "smootify"])
     app.setApplicationName("Smootify")
     app.setApplicationDisplayName("Smootify")
     app.setDesktopFileName(APP_ID)  # matches the installed desktop entry (Wayland app ID)

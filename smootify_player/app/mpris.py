@@ -31,7 +31,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from PySide6.QtCore import ClassInfo, Property, QMetaType, QObject, Signal, Slot
@@ -63,6 +63,15 @@ MIME_TYPES = ["audio/midi", "audio/x-midi", "audio/x-mpegurl"]
 
 _STATUS = {PlayState.PLAYING: "Playing", PlayState.LOADING: "Playing",
            PlayState.PAUSED: "Paused", PlayState.STOPPED: "Stopped"}
+
+# PySide6's stubs say less than PySide6 does: Property and Signal also take a C++ type name,
+# which gives the D-Bus type ("QStringList" is "as", "qlonglong" "x", "QVariantMap" "a{sv}"),
+# and ClassInfo also takes a dict (the key "D-Bus Interface" is no keyword) and decorates a
+# class. The casts change nothing at run time; they tell the type checker so.
+_STRING_LIST = cast(type, "QStringList")
+_INT64 = cast(type, "qlonglong")
+_VARIANT_MAP = cast(type, "QVariantMap")
+_class_info = cast(Callable[[dict[str, str]], Callable[[type], type]], ClassInfo)
 
 
 def session_address() -> str:
@@ -179,7 +188,7 @@ class MprisHooks:
     open_paths: Callable[[list[Path]], None] | None = None
 
 
-@ClassInfo({"D-Bus Interface": ROOT_IFACE})
+@_class_info({"D-Bus Interface": ROOT_IFACE})
 class _RootAdaptor(QDBusAbstractAdaptor):
     """``org.mpris.MediaPlayer2``: identity, raise and quit."""
 
@@ -223,8 +232,8 @@ class _RootAdaptor(QDBusAbstractAdaptor):
     HasTrackList = Property(bool, _false)
     Identity = Property(str, _identity)
     DesktopEntry = Property(str, _desktop_entry)
-    SupportedUriSchemes = Property("QStringList", _schemes)
-    SupportedMimeTypes = Property("QStringList", _mimes)
+    SupportedUriSchemes = Property(_STRING_LIST, _schemes)
+    SupportedMimeTypes = Property(_STRING_LIST, _mimes)
 
 
 def _can(name: str) -> Callable[[Any], bool]:
@@ -232,11 +241,11 @@ def _can(name: str) -> Callable[[Any], bool]:
     return lambda adaptor: bool(adaptor.owner.props[name])
 
 
-@ClassInfo({"D-Bus Interface": PLAYER_IFACE})
+@_class_info({"D-Bus Interface": PLAYER_IFACE})
 class _PlayerAdaptor(QDBusAbstractAdaptor):
     """``org.mpris.MediaPlayer2.Player``: the transport, what plays, the volume."""
 
-    Seeked = Signal("qlonglong")
+    Seeked = Signal(_INT64)
 
     def __init__(self, owner: Mpris) -> None:
         super().__init__(owner)
@@ -331,9 +340,9 @@ class _PlayerAdaptor(QDBusAbstractAdaptor):
         return True
 
     PlaybackStatus = Property(str, _status)
-    Metadata = Property("QVariantMap", _metadata)
+    Metadata = Property(_VARIANT_MAP, _metadata)
     Volume = Property(float, _volume, _set_volume)
-    Position = Property("qlonglong", _position)
+    Position = Property(_INT64, _position)
     Rate = Property(float, _rate, _set_rate)
     MinimumRate = Property(float, _rate)
     MaximumRate = Property(float, _rate)

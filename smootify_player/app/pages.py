@@ -106,13 +106,13 @@ class Sidebar(QWidget):
         lay.addSpacing(20)
         lay.addWidget(label(self.tr("LIBRARY"), "sideSection"))
         lay.addSpacing(4)
-        self.actions: list[QPushButton] = []
+        self.action_buttons: list[QPushButton] = []
         for icon_name, text, slot in actions:
             b = _nav_button(icon_name, text, checkable=False)
             b.setAccessibleName(text.rstrip("…"))
             b.clicked.connect(slot)
             lay.addWidget(b)
-            self.actions.append(b)
+            self.action_buttons.append(b)
         lay.addStretch(1)
         self.listener = _nav_button("listen", "", checkable=False)
         self.listener.setObjectName("listener")

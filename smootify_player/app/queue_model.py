@@ -8,12 +8,11 @@ rather than a reset, so the table keeps its selection and scroll position.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QMimeData,
@@ -25,7 +24,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ..player import Player, QueueEntry
 from ..player.states import PlayerEvent
-from .i18n import key_name
+from .i18n import QT_TRANSLATE_NOOP, key_name
 from .theme import ACCENT, MUTED, SUBTLE, TEXT
 
 __all__ = ["QueueModel", "COLUMNS", "ROWS_MIME", "Edit", "diff_rows"]
@@ -266,7 +265,7 @@ class QueueModel(QAbstractTableModel):
     def mimeTypes(self) -> list[str]:
         return [ROWS_MIME, "text/uri-list"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
         md = QMimeData()
         md.setData(ROWS_MIME, json.dumps(rows).encode())
@@ -281,7 +280,7 @@ class QueueModel(QAbstractTableModel):
         if row < 0:
             row = parent.row() if parent.isValid() else len(self._uids)
         if data.hasFormat(ROWS_MIME):
-            rows = json.loads(bytes(data.data(ROWS_MIME)).decode() or "[]")
+            rows = json.loads(bytes(data.data(ROWS_MIME).data()).decode() or "[]")
             self.player.move(rows, row)
             return False  # the move is done: the view must not remove the source rows
         if data.hasUrls():

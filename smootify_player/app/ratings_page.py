@@ -205,8 +205,10 @@ class RatingsPage(QWidget):
         t.setHorizontalHeaderLabels([self.tr("Method"), self.tr("Join"), self.tr("MOS"),
                                      self.tr("± SD"), self.tr("Ratings")])
         for col in (2, 3, 4):  # numbers: right-aligned, their headings too
-            t.horizontalHeaderItem(col).setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                                         | Qt.AlignmentFlag.AlignVCenter)
+            heading = t.horizontalHeaderItem(col)  # set just above
+            if heading is not None:
+                heading.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                         | Qt.AlignmentFlag.AlignVCenter)
         t.setAccessibleName(self.tr("Mean opinion scores"))
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..music.mixpoint import METHODS
 from ..player import PlayerSettings
+from .i18n import QT_TRANSLATE_NOOP
 from .widgets import file_dialog_options
 
 __all__ = ["SettingsDialog", "TRANSITION_LABELS", "METHOD_LABELS", "END_OF_QUEUE_LABELS"]

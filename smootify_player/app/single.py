@@ -38,7 +38,7 @@ def send_to_running(name: str, paths: list[str], timeout_ms: int = 1000) -> bool
     while sock.bytesToWrite() and sock.waitForBytesWritten(timeout_ms):
         pass
     # The server answers "ok" once it has the paths.
-    ok = sock.waitForReadyRead(timeout_ms) and bytes(sock.readAll()).startswith(b"ok")
+    ok = sock.waitForReadyRead(timeout_ms) and bytes(sock.readAll().data()).startswith(b"ok")
     sock.disconnectFromServer()
     return bool(ok)
 
@@ -100,7 +100,7 @@ class InstanceServer(QObject):
                 sock.abort()
                 self._notice("too long")
             return
-        paths, why = parse_message(bytes(sock.readLine()))
+        paths, why = parse_message(bytes(sock.readLine().data()))
         sock.write(b"ok\n" if paths is not None else b"error\n")
         sock.flush()
         if why is not None:

@@ -381,7 +381,7 @@ class _Cover(QLabel):
         self.setObjectName("cover")
         self.setFixedSize(56, 56)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._bridge = None
+        self._bridge: bool | None = None
         self.set_bridge(False)
 
     def set_bridge(self, bridge: bool) -> None:
@@ -617,6 +617,8 @@ class NoticeBanner(QLabel):
     def place(self) -> None:
         """Centre it near the bottom of its parent, at most 720 pixels wide."""
         parent = self.parentWidget()
+        if parent is None:
+            return
         w = min(parent.width() - 40, 720)
         self.setFixedWidth(max(w, 200))
         self.adjustSize()

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
                                 ("listen", self.tr("Start listening test"),
                                  self.toggle_listening_test),
                                 ("settings", self.tr("Settings"), self.open_settings)))
-        self.test_btn = self.sidebar.actions[4]
+        self.test_btn = self.sidebar.action_buttons[4]
         self.mix_export = MixExport(self.player, self.worker.submit, self)
         self.flow_order = FlowOrder(self.player, self.worker.submit, self)
         top.addWidget(self.sidebar)
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
     def _tab_order(self) -> None:
         """Tab walks the sidebar, the page, then the player bar (hidden pages are skipped)."""
         sb, qp, nb, rp = self.sidebar, self.queue_page, self.now_bar, self.ratings_page
-        chain = [sb.nav_home, sb.nav_queue, sb.nav_library, sb.nav_ratings, *sb.actions,
+        chain = [sb.nav_home, sb.nav_queue, sb.nav_library, sb.nav_ratings, *sb.action_buttons,
                  sb.listener, qp.play_pill,
                  qp.shuffle_pill, qp.shuffle_btn, qp.order_btn, qp.repeat_btn, qp.add_btn,
                  qp.export_btn, qp.clear_btn, qp.search, qp.table, rp.which, rp.export_btn,
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_page(i)
 
     def _shortcuts(self) -> None:
-        def sc(seq: QKeySequence | str, slot: Any) -> None:
+        def sc(seq: QKeySequence | QKeySequence.StandardKey | str, slot: Any) -> None:
             s = QShortcut(QKeySequence(seq), self)
             s.setContext(Qt.ShortcutContext.WindowShortcut)
             s.activated.connect(slot)
@@ -813,7 +813,7 @@ class MainWindow(QMainWindow):
         return SavedState(queue=snap["queue"], original_order=snap["original_order"],
                           current=snap["current"], position=snap["position"],
                           volume=snap["volume"], settings=self.player.settings.to_dict(),
-                          geometry=bytes(self.saveGeometry().toHex()).decode(),
+                          geometry=bytes(self.saveGeometry().toHex().data()).decode(),
                           labels=snap["labels"], profile=self.profile or "",
                           listening_test=self.player.listening_test,
                           test_done=self.player.listening_test_done)

@@ -8,12 +8,13 @@ import os
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 __all__ = ["add_train_args", "run_train", "add_evaluate_args", "run_evaluate", "ARCHS",
            "data_error", "LPD5_ARRAYS"]
 
 #: Named architectures: ``unet`` is the shipped design, ``seed_unet`` the seed's.
-ARCHS = {
+ARCHS: dict[str, dict[str, Any]] = {
     "unet": {"layout": "aligned", "channels": [24, 48, 96, 160], "loss": "bce", "ctx_bars": 1,
              "shortcut": True},
     "seed_unet": {"layout": "seed", "channels": [32, 64, 128, 192], "loss": "mse",

@@ -201,7 +201,7 @@ def gap_windows(data: LPD5, ctx_bars: int = MAX_CTX_BARS, stride_bars: int = 1) 
         if bars < span:
             continue
         on = np.asarray(data.onset[a:a + bars * STEPS_PER_BAR])
-        bar_has = on.reshape(bars, -1).any(1)
+        bar_has = np.asarray(on.reshape(bars, -1).any(1))
         first = np.arange(0, bars - span + 1, stride_bars)
         g0 = first + ctx_bars
         ok = bar_has[g0 - 1] & bar_has[g0 + GAP_BARS] & (bar_has[g0] | bar_has[g0 + 1])

@@ -40,11 +40,11 @@ def make_context(ba: np.ndarray, bo: np.ndarray, aa: np.ndarray, ao: np.ndarray,
         Tempi of the two sides.
     """
     def progs(act: np.ndarray) -> tuple[int | None, ...]:
-        has = act.any((0, 2))
+        has = np.asarray(act.any((0, 2)))
         return tuple(DEFAULT_PROGRAMS[f] if has[f] else None for f in range(5))
 
     def vel(act: np.ndarray) -> tuple[int, ...]:
-        has = act.any((0, 2))
+        has = np.asarray(act.any((0, 2)))
         return tuple(90 if h else 0 for h in has)
 
     return BridgeContext(ba, bo, aa, ao, progs(ba), progs(aa), vel(ba), vel(aa),
@@ -75,13 +75,13 @@ class Scores:
         b = act.shape[0]
         self.n += b
         self.onsets += on.sum((0, 1, 3))
-        if true_on is not None:
+        if true_on is not None and true_act is not None:
             tp = (on & true_on).sum((0, 1, 3))
             self.on += np.stack([tp, on.sum((0, 1, 3)) - tp, true_on.sum((0, 1, 3)) - tp], 1)
             tpa = int((act & true_act).sum())
             self.act += [tpa, int(act.sum()) - tpa, int(true_act.sum()) - tpa]
         bars = act.reshape(b, 2, 16, 5, 128)
-        has = bars.any((2, 4))  # (B, 2, 5)
+        has = np.asarray(bars.any((2, 4)))  # (B, 2, 5)
         self.bars += b * 2
         self.empty_bars += (~has).sum((0, 1))
         for i in range(b):

@@ -193,7 +193,7 @@ def train(opt: TrainOptions) -> dict:
         history = state.get("history", [])
         rng = np.random.default_rng([opt.seed, rank, step])
         log(f"resumed from {ckpt} at step {step} ({elapsed / 60:.1f} min)")
-    net = model
+    net: torch.nn.Module = model
     if ddp:
         from torch.nn.parallel import DistributedDataParallel
 
@@ -263,9 +263,9 @@ def train(opt: TrainOptions) -> dict:
             break
         idx = rng.integers(0, len(windows), opt.batch)
         a, o = window_rolls(data, windows.start[idx], rng, opt.max_shift)
-        x, y = make_batch(a, o, cfg)
-        x = torch.from_numpy(x).to(device)
-        y = torch.from_numpy(y).to(device)
+        xn, yn = make_batch(a, o, cfg)
+        x = torch.from_numpy(xn).to(device)
+        y = torch.from_numpy(yn).to(device)
         for g in optim.param_groups:
             g["lr"] = _lr_at(opt, step, elapsed)
         logits = net(x)[:, :, cfg.gap_slice]

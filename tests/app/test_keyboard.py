@@ -51,7 +51,7 @@ def test_tab_reaches_every_control_in_order_and_leaves_the_table(make_app, songs
     w = app.window
     sb, qp, nb = w.sidebar, w.queue_page, w.now_bar
     # the pages are one stop, like tabs: Tab reaches the page shown, arrows the others
-    expected = [sb.nav_queue, *sb.actions, sb.listener, qp.play_pill, qp.shuffle_pill,
+    expected = [sb.nav_queue, *sb.action_buttons, sb.listener, qp.play_pill, qp.shuffle_pill,
                 qp.shuffle_btn, qp.order_btn, qp.repeat_btn, qp.add_btn, qp.export_btn,
                 qp.clear_btn, qp.search, qp.table, nb.prev_btn, nb.play_btn, nb.next_btn,
                 nb.seek, nb.vol_btn, nb.volume]
