@@ -429,10 +429,15 @@ class Player:
 
     @property
     def listening_test_done(self) -> int:
-        """Joins the running listening test has planned so far (0 when none runs)."""
+        """Joins of the running listening test planned so far, less those planned and not
+        reached yet (a test resumed after a restart gives those again); 0 when none runs."""
         if self.listening_test is None:
             return 0
-        return max(self.scheduler.joins_done - self._test_first, 0)
+        sch = self.scheduler
+        idx = sch.current_index()
+        reached = {id(s.planned) for s in sch.slots[:idx + 1] if s.planned is not None}
+        ahead = {id(s.planned) for s in sch.slots[idx + 1:] if s.planned is not None}
+        return max(sch.joins_done - self._test_first - len(ahead - reached), 0)
 
     def last_join(self) -> JoinRecord | None:
         """The plan of the join playing now, else of the last one heard (None before any).
