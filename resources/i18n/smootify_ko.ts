@@ -456,6 +456,10 @@ MIDI 파일 폴더를 라이브러리에 추가하거나 검색어를 바꾸세�
         <translation>청취자를 바꾸지 못했습니다: {reason}</translation>
     </message>
     <message>
+        <source>Could not move {name}&apos;s saved queue: {reason}</source>
+        <translation>{name}의 저장된 재생 목록을 옮기지 못했습니다: {reason}</translation>
+    </message>
+    <message>
         <source>Listening test started: the kind of each join is hidden; rate every join from the player bar</source>
         <translation>청취 테스트를 시작했습니다. 각 연결의 종류는 숨겨집니다. 재생 바에서 모든 연결을 평가하세요</translation>
     </message>

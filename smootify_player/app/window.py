@@ -620,13 +620,18 @@ class MainWindow(QMainWindow):
                 continue
             if self.store is not None:
                 folder = self.store.for_listener(a).folder
-                if kind == "rename" and folder.is_dir():
-                    target = self.store.for_listener(b).folder
-                    if target != folder:
-                        shutil.rmtree(target, ignore_errors=True)
-                    folder.rename(target)
-                elif kind == "delete":
-                    shutil.rmtree(folder, ignore_errors=True)
+                try:
+                    if kind == "rename" and folder.is_dir():
+                        target = self.store.for_listener(b).folder
+                        if target != folder:
+                            shutil.rmtree(target, ignore_errors=True)
+                        folder.rename(target)
+                    elif kind == "delete":
+                        shutil.rmtree(folder, ignore_errors=True)
+                except OSError as exc:  # the ratings are changed; the saved queue stays
+                    self.post_notice(self.tr("Could not move {name}'s saved queue: "
+                                             "{reason}").format(name=a, reason=one_line(exc)),
+                                     error=True)
             if self.profile is not None and self.profile.casefold() == a.casefold():
                 if kind == "rename":
                     self.profile = b
