@@ -97,16 +97,23 @@ def test_off_by_default(make_app, songs, qtbot, server):
     assert server.calls == [] and n.sent == 0
 
 
+def play_two_changes(make_app, songs, qtbot) -> Any:
+    """Play alpha, then beta and alpha again with the window in the background; returns the
+    window's notifier."""
+    app = make_app("--new-instance", *map(str, songs[:2]), settings=NOTIFY)
+    p, n = app.player, app.window.notifier
+    n.active = lambda: False
+    qtbot.waitUntil(lambda: p.state == "playing", timeout=WAIT)
+    for title in ("beta", "alpha"):
+        p.next()
+        qtbot.waitUntil(lambda t=title: p.current.title == t, timeout=WAIT)
+    return n
+
+
 def test_no_notification_server_is_logged_once(make_app, songs, qtbot, session_bus,  # noqa: F811
                                                caplog):
     with caplog.at_level(logging.INFO, logger="smootify.app"):
-        app = make_app("--new-instance", *map(str, songs[:2]), settings=NOTIFY)
-        p, n = app.player, app.window.notifier
-        n.active = lambda: False
-        qtbot.waitUntil(lambda: p.state == "playing", timeout=WAIT)
-        for title in ("beta", "alpha"):
-            p.next()
-            qtbot.waitUntil(lambda t=title: p.current.title == t, timeout=WAIT)
+        n = play_two_changes(make_app, songs, qtbot)
         qtbot.waitUntil(lambda: n._failed, timeout=WAIT)
         qtbot.wait(300)
     assert n.sent >= 2
@@ -116,13 +123,7 @@ def test_no_notification_server_is_logged_once(make_app, songs, qtbot, session_b
 
 def test_without_a_session_bus_it_logs_once(make_app, songs, qtbot, caplog):
     with caplog.at_level(logging.INFO, logger="smootify.app"):
-        app = make_app("--new-instance", *map(str, songs[:2]), settings=NOTIFY)
-        p, n = app.player, app.window.notifier
-        n.active = lambda: False
-        qtbot.waitUntil(lambda: p.state == "playing", timeout=WAIT)
-        for title in ("beta", "alpha"):
-            p.next()
-            qtbot.waitUntil(lambda t=title: p.current.title == t, timeout=WAIT)
+        n = play_two_changes(make_app, songs, qtbot)
     lines = [r.getMessage() for r in caplog.records if "Notifications" in r.getMessage()]
     assert len(lines) == 1 and "no session bus" in lines[0]
     assert n.sent == 0
